@@ -1,0 +1,44 @@
+// Builds every bundle with esbuild: the extension client, the language server, the CLI, the webview page
+// and the benchmark. Entry points that do not exist yet are skipped with a note, never silently.
+import * as esbuild from 'esbuild';
+import { existsSync, rmSync, mkdirSync } from 'node:fs';
+
+const watch = process.argv.includes('--watch');
+const prod = process.argv.includes('--production');
+
+const node = { bundle: true, platform: 'node', target: 'node18', format: 'cjs', sourcemap: !prod, minify: prod, logLevel: 'warning' };
+const targets = [
+  { entryPoints: ['client/src/extension.ts'], outfile: 'dist/extension.js', external: ['vscode'], ...node },
+  { entryPoints: ['server/src/server.ts'], outfile: 'dist/server.js', ...node },
+  { entryPoints: ['server/src/cli.ts'], outfile: 'dist/cli.js', banner: { js: '#!/usr/bin/env node' }, ...node },
+  { entryPoints: ['scripts/bench.ts'], outfile: 'dist/bench.js', ...node, external: ['@cdktf/hcl2json'] },
+  {
+    entryPoints: ['client/src/webview/page.ts'],
+    outfile: 'dist/webview.js',
+    bundle: true,
+    platform: 'browser',
+    format: 'iife',
+    target: 'es2020',
+    sourcemap: false,
+    minify: prod,
+    logLevel: 'warning',
+  },
+];
+
+rmSync('dist', { recursive: true, force: true });
+mkdirSync('dist', { recursive: true });
+const started = Date.now();
+for (const t of targets) {
+  const entry = t.entryPoints[0];
+  if (!existsSync(entry)) {
+    console.log(`build: skipped ${t.outfile} (${entry} does not exist yet)`);
+    continue;
+  }
+  if (watch) {
+    const ctx = await esbuild.context(t);
+    await ctx.watch();
+  } else {
+    await esbuild.build(t);
+  }
+}
+console.log(`build: ${watch ? 'watching' : 'done'} in ${Date.now() - started} ms`);
