@@ -8,3 +8,5 @@ export type { Finding, Fix, TextEdit, Severity, PrivateLinkPath, Hop, HopKind, V
 export type { Resource, Language } from './model/resource';
 export type { Span, Position, LineRange, Location } from './model/span';
 export { LineIndex } from './model/span';
+export { Analyzer, isCandidateFile } from './analyzer';
+export type { AnalysisResult, AnalysisStats } from './analyzer';
