@@ -6,7 +6,8 @@ import { existsSync, rmSync, mkdirSync } from 'node:fs';
 const watch = process.argv.includes('--watch');
 const prod = process.argv.includes('--production');
 
-const node = { bundle: true, platform: 'node', target: 'node18', format: 'cjs', sourcemap: !prod, minify: prod, logLevel: 'warning' };
+// `module` first: jsonc-parser's UMD `main` loads its parts with a dynamic require that a bundle cannot follow.
+const node = { bundle: true, platform: 'node', target: 'node18', format: 'cjs', sourcemap: !prod, minify: prod, logLevel: 'warning', mainFields: ['module', 'main'] };
 const targets = [
   { entryPoints: ['client/src/extension.ts'], outfile: 'dist/extension.js', external: ['vscode'], ...node },
   { entryPoints: ['server/src/server.ts'], outfile: 'dist/server.js', ...node },

@@ -22,10 +22,12 @@ if (files.length === 0) {
   console.error('test: no test files matched');
   process.exit(1);
 }
-rmSync('out', { recursive: true, force: true });
+// A folder per run, so two test runs at the same time do not delete each other's files.
+const outdir = join('out', `run-${process.pid}`);
+rmSync(outdir, { recursive: true, force: true });
 await esbuild.build({
   entryPoints: files,
-  outdir: 'out',
+  outdir,
   outbase: '.',
   bundle: true,
   packages: 'external',
@@ -35,6 +37,7 @@ await esbuild.build({
   sourcemap: 'inline',
   logLevel: 'warning',
 });
-const compiled = files.map((f) => join('out', f.replace(/\.ts$/, '.js')));
+const compiled = files.map((f) => join(outdir, f.replace(/\.ts$/, '.js')));
 const r = spawnSync(process.execPath, ['--enable-source-maps', '--test', '--test-concurrency=2', ...compiled], { stdio: 'inherit' });
+rmSync(outdir, { recursive: true, force: true });
 process.exit(r.status ?? 1);

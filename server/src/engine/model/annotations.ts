@@ -40,6 +40,9 @@ export function annotationsFor(
     const c = comments[i];
     if (c.span.end > boundary) continue;
     if (text.slice(c.span.end, boundary).trim() !== '') break;
+    // A comment that ends another line of code (`} # note`) belongs to that line, not to what follows.
+    const lineStart = text.lastIndexOf('\n', c.span.start - 1) + 1;
+    if (text.slice(lineStart, c.span.start).trim() !== '') break;
     above.push(c);
     boundary = c.span.start;
   }
