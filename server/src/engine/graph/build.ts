@@ -168,8 +168,12 @@ export function buildGraph(resources: Resource[], settings: Settings): Graph {
   const computeFor = new Map<string, Compute>();
   const addCompute = (r: Resource, sgVal: Value | undefined, subnetVal: Value | undefined) => {
     const subnets = index.targets(subnetVal);
-    const vpc = vpcOfSubnets(g, subnets);
-    const c: Compute = { resource: r, sgs: sgSet(sgVal), subnets, vpc };
+    const sgs = sgSet(sgVal);
+    let vpc = vpcOfSubnets(g, subnets);
+    // A security group can only be attached in its own VPC (A1.6): when the subnet is not known, the
+    // groups still say where the compute runs.
+    if (vpc.kind === 'unknown') vpc = sgs.groups.map((x) => x.vpc).find((t) => t.kind !== 'unknown') ?? vpc;
+    const c: Compute = { resource: r, sgs, subnets, vpc };
     g.computes.push(c);
     computeFor.set(r.key, c);
     return c;
@@ -432,6 +436,10 @@ function linkService(g: Graph, e: Endpoint, services: Map<string, EndpointServic
     return;
   }
   const s = asString(v);
+  if (s !== undefined && s.trim() === '') {
+    e.serviceLink = { kind: 'unresolved', reason: 'the service name is empty in the config (a placeholder filled in at deployment); declare the link with a "privatelink-lens: service = <file>#<address>" comment or the privatelinkLens.links setting' };
+    return;
+  }
   if (s !== undefined) {
     if (!VPCE_SERVICE_NAME.test(s)) {
       e.serviceLink = { kind: 'aws-service' };

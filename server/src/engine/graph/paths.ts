@@ -120,13 +120,13 @@ export function clientsOf(g: Graph, e: Endpoint): Compute[] {
       out.push(c);
       continue;
     }
-    if (sameTarget(c.vpc, e.vpc) === false) continue;
     const cIds = sgIds(c.sgs) ?? new Set<string>();
     const shared = [...cIds].some((id) => eIds.has(id) && !id.startsWith('default-sg:'));
     const refsEach =
       e.sgs.groups.some((sg) => sg.ingress.some((r) => r.peer.kind === 'sg' && cIds.has(targetId(r.peer.target) ?? ''))) ||
       c.sgs.groups.some((sg) => sg.egress.some((r) => r.peer.kind === 'sg' && eIds.has(targetId(r.peer.target) ?? '')));
-    if (shared || refsEach) out.push(c);
+    // An explicit SG reference also names a client in a peered VPC; a shared group needs the same VPC.
+    if (refsEach || (shared && sameTarget(c.vpc, e.vpc) !== false)) out.push(c);
   }
   return out;
 }
@@ -138,11 +138,24 @@ function computeSgs(g: Graph, c: Compute): SgSet {
   return { groups: [], unresolved: [`${c.resource.address} has no security groups in the config and its VPC is not known`] };
 }
 
-function addrsOf(g: Graph, subnets: Compute['subnets'], vpc: Compute['vpc']): { cidrs?: string[]; why?: string } {
+/**
+ * The addresses of something in subnets of a VPC: its subnets' CIDRs (or its VPC's), and the symbolic
+ * names those addresses have when they are known only after apply (its own IP, its subnets', its VPC's).
+ */
+function addrsOf(g: Graph, subnets: Compute['subnets'], vpc: Compute['vpc'], self?: string): { cidrs?: string[]; why?: string; symbols: Set<string> } {
+  const symbols = new Set<string>();
+  if (self) symbols.add(`${self}.private_ip`);
+  for (const t of subnets) {
+    if (t.kind !== 'resource') continue;
+    symbols.add(`${t.resource.key}.cidr_block`);
+    const sn = g.subnets.get(t.resource.key);
+    if (sn?.vpc.kind === 'resource') symbols.add(`${sn.vpc.resource.key}.cidr_block`);
+  }
+  if (vpc.kind === 'resource') symbols.add(`${vpc.resource.key}.cidr_block`);
   const s = subnetCidrs(g, subnets);
-  if (s.cidrs) return s;
+  if (s.cidrs) return { ...s, symbols };
   const v = vpcCidrs(g, vpc);
-  return v.cidrs ? v : s;
+  return v.cidrs ? { ...v, symbols } : { ...s, symbols };
 }
 
 /** Builds and evaluates every PrivateLink path of the workspace. */
@@ -213,7 +226,7 @@ function evaluateOne(g: Graph, settings: Settings, e: Endpoint | undefined, clie
   const protos = protoOf(listener?.protocol);
   const service = e?.service ?? serviceOnly!;
   const clientSgs = client ? computeSgs(g, client) : undefined;
-  const clientAddrs = client ? addrsOf(g, client.subnets, client.vpc) : undefined;
+  const clientAddrs = client ? addrsOf(g, client.subnets, client.vpc, client.resource.key) : undefined;
   const portLabel = port !== undefined ? `${protos.map((p) => p.toUpperCase()).join('+')} ${port}` : undefined;
 
   if (e) {
@@ -223,9 +236,9 @@ function evaluateOne(g: Graph, settings: Settings, e: Endpoint | undefined, clie
       const reasons: { ruleId: string; message: string }[] = [];
       const verdicts: Verdict[] = [];
       if (port !== undefined) {
-        const eAddrs = subnetCidrs(g, e.subnets);
+        const eAddrs = addrsOf(g, e.subnets, e.vpc);
         for (const proto of protos) {
-          const r = checkGroups(clientSgs, 'egress', { sgs: sgIds(e.sgs), cidrs: eAddrs.cidrs, why: eAddrs.why }, proto, port);
+          const r = checkGroups(clientSgs, 'egress', { sgs: sgIds(e.sgs), cidrs: eAddrs.cidrs, why: eAddrs.why, symbols: eAddrs.symbols }, proto, port);
           verdicts.push(r.verdict);
           if (r.verdict === 'blocked') {
             const fixSg = fixTarget(clientSgs);
@@ -253,7 +266,7 @@ function evaluateOne(g: Graph, settings: Settings, e: Endpoint | undefined, clie
       const verdicts: Verdict[] = [];
       if (port !== undefined && e.type.toLowerCase() === 'interface') {
         for (const proto of protos) {
-          const peer: PeerSet = client && clientSgs ? { sgs: sgIds(clientSgs), cidrs: clientAddrs?.cidrs, why: clientAddrs?.why } : { sgs: undefined, cidrs: undefined, why: 'no client is known' };
+          const peer: PeerSet = client && clientSgs ? { sgs: sgIds(clientSgs), cidrs: clientAddrs?.cidrs, why: clientAddrs?.why, symbols: clientAddrs?.symbols } : { sgs: undefined, cidrs: undefined, why: 'no client is known' };
           const r = checkGroups(e.sgs, 'ingress', peer, proto, port);
           if (r.verdict === 'blocked' && client && clientSgs) {
             const fixSg = fixTarget(e.sgs);
@@ -334,8 +347,8 @@ function evaluateOne(g: Graph, settings: Settings, e: Endpoint | undefined, clie
       verdicts.push('open');
     } else if (port !== undefined) {
       if (lb.enforcePrivateLink !== 'off') {
-        const consumer: PeerSet | undefined = clientAddrs?.cidrs
-          ? { sgs: undefined, cidrs: clientAddrs.cidrs, ignoreSgRefs: true }
+        const consumer: PeerSet | undefined = clientAddrs && (clientAddrs.cidrs || clientAddrs.symbols.size > 0)
+          ? { sgs: undefined, cidrs: clientAddrs.cidrs, why: clientAddrs.why, symbols: clientAddrs.symbols, ignoreSgRefs: true }
           : settings.consumerCidrs.length > 0
             ? { sgs: undefined, cidrs: settings.consumerCidrs, ignoreSgRefs: true }
             : undefined;
@@ -352,7 +365,7 @@ function evaluateOne(g: Graph, settings: Settings, e: Endpoint | undefined, clie
                   verdict: 'blocked',
                   message: sgRefRule
                     ? `NLB security group ${sgLabel(lb.sgs)} admits ${describeRule(sgRefRule)}, but PrivateLink traffic reaches ${lb.resource.address} from the client's private IP, which a security group reference cannot match.`
-                    : `NLB security group ${sgLabel(lb.sgs)} does not admit PrivateLink consumers ${consumer.cidrs!.join(', ')} on ${proto.toUpperCase()} ${port}, and inbound rules apply to PrivateLink traffic (enforcement is on).`,
+                    : `NLB security group ${sgLabel(lb.sgs)} does not admit PrivateLink consumers ${consumer.cidrs?.join(', ') ?? client?.resource.address ?? ''} on ${proto.toUpperCase()} ${port}, and inbound rules apply to PrivateLink traffic (enforcement is on).`,
                   location: sgRefRule ? sgRefRule.origin : sgLocation(lb.sgs, at(lb.resource)),
                   related: [
                     { location: at(lb.resource), message: `load balancer ${lb.resource.address} (PrivateLink inbound enforcement ${lb.enforcePrivateLink})` },
@@ -394,10 +407,16 @@ function evaluateOne(g: Graph, settings: Settings, e: Endpoint | undefined, clie
       const t = leg.target;
       if (t && leg.tg) {
         const tSgs = t.compute ? computeSgs(g, t.compute) : undefined;
-        const tAddrs = t.compute ? addrsOf(g, t.compute.subnets, t.compute.vpc) : t.ip ? { cidrs: [t.ip.includes('/') ? t.ip : `${t.ip}/32`] } : { why: t.unresolved };
+        const tAddrs: { cidrs?: string[]; why?: string; symbols?: Set<string> } = t.compute
+          ? addrsOf(g, t.compute.subnets, t.compute.vpc, t.compute.resource.key)
+          : t.ip
+            ? { cidrs: [t.ip.includes('/') ? t.ip : `${t.ip}/32`], symbols: new Set() }
+            : { why: t.unresolved };
+        // An IP target has no security groups; a target that cannot be followed has groups nobody knows.
+        const tIds = tSgs ? sgIds(tSgs) : t.ip ? new Set<string>() : undefined;
         const ports = [...new Set([t.port, leg.tg.healthCheckPort].filter((x): x is number => x !== undefined))];
         for (const q of ports) {
-          const r = checkGroups(lb.sgs, 'egress', { sgs: tSgs ? sgIds(tSgs) : new Set(), cidrs: tAddrs.cidrs, why: tAddrs.why }, 'tcp', q);
+          const r = checkGroups(lb.sgs, 'egress', { sgs: tIds, cidrs: tAddrs.cidrs, why: tAddrs.why, symbols: tAddrs.symbols }, 'tcp', q);
           verdicts.push(r.verdict);
           if (r.verdict === 'blocked') {
             const fixSg = fixTarget(lb.sgs);
@@ -447,9 +466,9 @@ function evaluateOne(g: Graph, settings: Settings, e: Endpoint | undefined, clie
   // NLB SG reference (A4.8); on the traffic port and the health-check port.
   if (t.compute) {
     const tSgs = computeSgs(g, t.compute);
-    const lbAddrs = addrsOf(g, lb.subnets, lb.subnets.length > 0 ? { kind: 'unknown', reason: '' } : tg.vpc);
-    const lbAddrsOrVpc = lbAddrs.cidrs ? lbAddrs : vpcCidrs(g, tg.vpc);
-    const peer: PeerSet = { sgs: lb.noSgs ? new Set() : sgIds(lb.sgs), cidrs: lbAddrsOrVpc.cidrs, why: lbAddrsOrVpc.why };
+    const lbAddrs = addrsOf(g, lb.subnets, tg.vpc);
+    const lbAddrsOrVpc = lbAddrs.cidrs ? lbAddrs : { ...vpcCidrs(g, tg.vpc), symbols: lbAddrs.symbols };
+    const peer: PeerSet = { sgs: lb.noSgs ? new Set() : sgIds(lb.sgs), cidrs: lbAddrsOrVpc.cidrs, why: lbAddrsOrVpc.why, symbols: lbAddrsOrVpc.symbols };
     const reasons: { ruleId: string; message: string }[] = [];
     const verdicts: Verdict[] = [];
     const ports = [...new Set([t.port, tg.healthCheckPort].filter((x): x is number => x !== undefined))];

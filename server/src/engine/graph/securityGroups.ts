@@ -23,6 +23,8 @@ export interface SgRule {
 
 export type Peer =
   | { kind: 'cidr'; cidr: string }
+  /** An address only known after apply, named by what it is: `<resource key>.private_ip`, `<vpc key>.cidr_block`. */
+  | { kind: 'symbol'; id: string }
   | { kind: 'sg'; target: Target }
   | { kind: 'self' }
   | { kind: 'prefixList'; id: string }
@@ -123,7 +125,16 @@ function tfRules(
 function cidrPeer(v: Value): Peer {
   const s = asString(v);
   if (s !== undefined) return { kind: 'cidr', cidr: s };
+  const sym = symbolOf(v);
+  if (sym) return { kind: 'symbol', id: sym };
   return { kind: 'unknown', reason: v.kind === 'unknown' ? v.reason : 'CIDR not known statically' };
+}
+
+/** `aws_vpc.x.cidr_block`, `"${aws_instance.c.private_ip}/32"`: the attribute an address is read from. */
+export function symbolOf(v: Value): string | undefined {
+  if (v.kind === 'ref') return `${v.target}.${v.attr.join('.')}`;
+  if (v.kind === 'concat' && v.parts.length === 2 && v.parts[0].kind === 'ref' && asString(v.parts[1]) === '/32') return `${v.parts[0].target}.${v.parts[0].attr.join('.')}`;
+  return undefined;
 }
 
 function cfnRule(direction: 'ingress' | 'egress', o: Record<string, Value>, idx: ResourceIndex, declaredBy: Resource, origin: Location, inline: boolean): SgRule[] {
@@ -259,6 +270,8 @@ export interface PeerSet {
   sgs: Set<string> | undefined;
   /** Its source/destination CIDRs; undefined when they cannot be known. */
   cidrs: string[] | undefined;
+  /** Symbolic addresses (see `symbolOf`) that stand for the peer: its own IP, its subnets', its VPC's. */
+  symbols?: Set<string>;
   /** Why the CIDRs or SGs are not known. */
   why?: string;
   /** SG references cannot match this peer (PrivateLink traffic at the NLB carries the client's IP, A4.4). */
@@ -307,6 +320,7 @@ export function allows(sg: SecurityGroup, direction: 'ingress' | 'egress', peer:
 function peerMatches(p: Peer, sg: SecurityGroup, peer: PeerSet): { match: boolean | undefined; reason?: string } {
   switch (p.kind) {
     case 'cidr': {
+      if (p.cidr === '0.0.0.0/0') return { match: true };
       if (!peer.cidrs) return { match: undefined, reason: peer.why ?? 'the addresses of the peer are not known' };
       if (peer.cidrs.length === 0) return { match: false };
       let all = true;
@@ -316,6 +330,12 @@ function peerMatches(p: Peer, sg: SecurityGroup, peer: PeerSet): { match: boolea
         if (!inside) all = false;
       }
       return { match: all };
+    }
+    case 'symbol': {
+      if (peer.symbols?.has(p.id)) return { match: true };
+      // The rule names another resource's address; when the peer's own are known, it is not this peer.
+      if (peer.symbols) return { match: false };
+      return { match: undefined, reason: `the rule's address (${p.id.split(':').pop()}) is known only after apply` };
     }
     case 'sg': {
       if (peer.ignoreSgRefs) return { match: false };
@@ -341,6 +361,8 @@ export function describeRule(r: SgRule): string {
   const peer =
     r.peer.kind === 'cidr'
       ? r.peer.cidr
+      : r.peer.kind === 'symbol'
+        ? r.peer.id.split(':').pop()
       : r.peer.kind === 'sg'
         ? r.peer.target.kind === 'resource'
           ? r.peer.target.resource.address

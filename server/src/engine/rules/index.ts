@@ -25,6 +25,11 @@ function attrLoc(r: Resource, name: string): Location {
   return s ? { file: r.file, span: s } : at(r);
 }
 
+/** Where a setting's value was written: the caller's module input or a variable default, else the attribute. */
+function valueLoc(r: Resource, name: string): Location {
+  return r.attrs[name]?.origin ?? attrLoc(r, name);
+}
+
 type Emit = (f: Omit<Finding, 'severity' | 'related' | 'fixes'> & { severity?: Severity; related?: Finding['related']; fixes?: (Fix | undefined)[] }) => void;
 
 const VPCE_SVC = /^com\.amazonaws\.vpce\.[a-z0-9-]+\.vpce-svc-[0-9a-f]+$/;
@@ -110,8 +115,8 @@ export function runRules(ctx: RuleContext): Finding[] {
       }
     }
   }
-  for (const [lbKey, services] of lbServices) {
-    const lb = g.lbs.get(lbKey)!;
+  for (const lb of g.lbs.values()) {
+    const services = lbServices.get(lb.resource.key) ?? [];
     if (services.length > 1) {
       emit({
         ruleId: 'PL017',
@@ -171,7 +176,7 @@ function endpointRules(e: Endpoint, ctx: RuleContext, emit: Emit): void {
   }
   if (!isInterface) return;
   const subnetsVal = tf ? r.attrs.subnet_ids : r.attrs.SubnetIds;
-  if (e.subnets.length === 0 && !(subnetsVal && firstUnknown(subnetsVal)) && subnetsVal?.kind !== 'unknown') {
+  if (custom && e.subnets.length === 0 && !(subnetsVal && firstUnknown(subnetsVal)) && subnetsVal?.kind !== 'unknown') {
     emit({ ruleId: 'PL006', message: `Interface endpoint ${r.address} has no subnets, so it has no network interfaces to connect through.`, location: at(r) });
   }
   const sgVal = tf ? r.attrs.security_group_ids : r.attrs.SecurityGroupIds;
@@ -183,7 +188,7 @@ function endpointRules(e: Endpoint, ctx: RuleContext, emit: Emit): void {
       fixes: [endpointSgFix(e, ctx.textOf)],
     });
   }
-  if (e.serviceLink.kind === 'unresolved' && (custom || name === undefined)) {
+  if (e.serviceLink.kind === 'unresolved' && (custom || name === undefined || name.trim() === '')) {
     emit({ ruleId: 'PL035', message: `The endpoint service of ${r.address} cannot be found: ${e.serviceLink.reason}.`, location: attrLoc(r, tf ? 'service_name' : 'ServiceName') });
   }
 }
@@ -192,7 +197,7 @@ function nlbRules(lb: LoadBalancer, services: Resource[], ctx: RuleContext, emit
   const r = lb.resource;
   const tf = r.lang === 'terraform';
   const enforceName = tf ? 'enforce_security_group_inbound_rules_on_private_link_traffic' : 'EnforceSecurityGroupInboundRulesOnPrivateLinkTraffic';
-  if (lb.noSgs) {
+  if (lb.noSgs && services.length > 0) {
     const optOut = r.annotations.some((a) => a.kind === 'ignore' && a.value === 'PL020');
     emit({
       ruleId: 'PL020',
@@ -201,14 +206,14 @@ function nlbRules(lb: LoadBalancer, services: Resource[], ctx: RuleContext, emit
       location: at(r),
       related: [{ location: at(services[0]), message: `endpoint service ${services[0].address}` }],
     });
-    if (lb.enforceExplicit) {
-      emit({ ruleId: 'PL023', severity: 'warning', unnecessary: true, message: `${enforceName} has no effect on ${r.address}, which has no security groups.`, location: attrLoc(r, enforceName) });
-    }
-  } else if (lb.enforcePrivateLink === 'off') {
+  }
+  if (lb.noSgs && lb.enforceExplicit) {
+    emit({ ruleId: 'PL023', severity: 'warning', unnecessary: true, message: `${enforceName} has no effect on ${r.address}, which has no security groups.`, location: valueLoc(r, enforceName) });
+  } else if (!lb.noSgs && lb.enforcePrivateLink === 'off') {
     emit({
       ruleId: 'PL023',
       message: `Inbound rules of ${r.address}'s security groups are not applied to PrivateLink traffic; access is limited only by allowed principals, acceptance and the consumers' endpoint security groups.`,
-      location: attrLoc(r, enforceName),
+      location: valueLoc(r, enforceName),
     });
   }
 }

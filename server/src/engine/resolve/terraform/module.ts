@@ -376,6 +376,10 @@ class ModuleInstance {
       const a = attr(body, name);
       if (a && !META_ARGS.has(name)) {
         v = this.eval(a.expr, decl.file, env);
+        // A configured value that is only known after apply (`"192.168.${random_integer.x.result}.0/24"`)
+        // is, seen from elsewhere, that resource's attribute: keep it symbolic so a rule written with
+        // `aws_vpc.x.cidr_block` can still be matched to the VPC it names.
+        if (mode === 'managed' && (v.kind === 'unknown' || v.kind === 'concat')) v = ref(key, [name], v.origin);
       } else if (body.items.some((i) => i.kind === 'block' && (i.type === name || (i.type === 'dynamic' && i.labels[0]?.value === name)))) {
         v = this.evalBody(body, decl.file, env)[name];
       } else if (mode === 'data') {
