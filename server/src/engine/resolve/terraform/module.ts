@@ -3,7 +3,7 @@ import type { Location, Span } from '../../model/span';
 import type { Resource } from '../../model/resource';
 import { annotationsFor } from '../../model/annotations';
 import { basename, dirname, join } from '../../model/paths';
-import { type Value, asList, asNumber, asString, list, num, obj, ref, str, unknown, firstUnknown } from '../../model/value';
+import { type Value, asNumber, asString, list, num, obj, ref, str, unknown, firstUnknown } from '../../model/value';
 import { Env, evaluate, iterate, lazyObject, type EvalContext } from './evaluate';
 import { modelRegistryModule, registryModuleKind } from './registryModules';
 
