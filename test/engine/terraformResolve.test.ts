@@ -233,3 +233,22 @@ resource "x_thing" "t" {
   assert.match(JSON.stringify(j(t.attrs.a)), /cycle/);
   assert.match(JSON.stringify(j(t.attrs.m)), /no resource aws_vpc\.missing/);
 });
+
+test('try() falls through on a missing attribute but does not replace an unknown variable with a guess', () => {
+  const rs = resolve({
+    '/m/main.tf': `
+variable "nodefault" {}
+locals {
+  cfg = { a = 1 }
+}
+resource "x_thing" "t" {
+  missing = try(local.cfg.b, "fallback")
+  present = try(local.cfg.a, "fallback")
+  unknown = try(var.nodefault, "fallback")
+}`,
+  });
+  const t = byAddress(rs, 'x_thing.t');
+  assert.equal(j(t.attrs.missing), 'fallback');
+  assert.equal(j(t.attrs.present), 1);
+  assert.deepEqual(j(t.attrs.unknown), { $unknown: 'variable "nodefault" has no default and no value in terraform.tfvars' });
+});

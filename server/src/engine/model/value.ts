@@ -72,6 +72,11 @@ export interface UnknownValue extends Base {
   kind: 'unknown';
   /** One sentence: why the value cannot be known statically ("variable vpc_id has no default"). */
   reason: string;
+  /**
+   * The expression is an error (a missing attribute, an index out of range), not merely unknown before
+   * apply. Terraform's `try()` and `can()` catch errors but keep unknowns unknown.
+   */
+  error?: boolean;
 }
 
 export const NULL: NullValue = { kind: 'null' };
@@ -93,6 +98,10 @@ export function obj(entries: Record<string, Value>, origin?: Location): ObjectVa
 }
 export function unknown(reason: string, origin?: Location): UnknownValue {
   return origin ? { kind: 'unknown', reason, origin } : { kind: 'unknown', reason };
+}
+/** An evaluation error, which `try()` skips and `can()` reports as false. */
+export function errorUnknown(reason: string, origin?: Location): UnknownValue {
+  return { ...unknown(reason, origin), error: true };
 }
 export function ref(target: string, attr: string[], origin?: Location): RefValue {
   return origin ? { kind: 'ref', target, attr, origin } : { kind: 'ref', target, attr };

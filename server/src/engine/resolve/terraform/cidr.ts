@@ -248,6 +248,10 @@ export function cidrNetmask(prefix: string): string {
  * Terraform `cidrsubnets(prefix, newbits...)`: consecutive subnets of the given extra lengths, each one
  * starting at the first suitably aligned address after the previous one (so a short subnet after a long
  * one skips ahead to its alignment), all inside `prefix`.
+ *
+ * One known Terraform bug is deliberately not copied: for a prefix whose network address is all zeros
+ * (`0.0.0.0/1`) Terraform's go-cidr wraps around and reports "not enough remaining address space"
+ * (hashicorp/terraform#35486, open). Here such a prefix is split like any other.
  */
 export function cidrSubnets(prefix: string, newbits: number[]): string[] {
   const base = mustParse(prefix);

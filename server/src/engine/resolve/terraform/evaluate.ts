@@ -13,6 +13,7 @@ import {
   list,
   obj,
   unknown,
+  errorUnknown,
   firstUnknown,
 } from '../../model/value';
 import { callFunction } from './functions';
@@ -73,25 +74,25 @@ export function getAttribute(v: Value, name: string, at: Location): Value {
       const lazy = lazyObjects.get(v);
       if (lazy) {
         const r = lazy(name);
-        return r ?? unknown(`has no attribute "${name}"`, at);
+        return r ?? errorUnknown(`has no attribute "${name}"`, at);
       }
       if (Object.prototype.hasOwnProperty.call(v.entries, name)) return v.entries[name];
-      return unknown(`object has no attribute "${name}"`, at);
+      return errorUnknown(`object has no attribute "${name}"`, at);
     }
     case 'unknown':
       return v;
     case 'import':
       return unknown(`attribute "${name}" of an imported value`, at);
     case 'null':
-      return unknown(`attribute "${name}" of null`, at);
+      return errorUnknown(`attribute "${name}" of null`, at);
     case 'ref':
       // An attribute of an attribute that only exists after apply (e.g. `aws_lb.x.subnet_mapping[0].subnet_id`
       // on an unconfigured attribute) is itself only known after apply.
       return { kind: 'ref', target: v.target, attr: [...v.attr, name], origin: at };
     case 'list':
-      return unknown(`attribute "${name}" of a list (use an index or [*])`, at);
+      return errorUnknown(`attribute "${name}" of a list (use an index or [*])`, at);
     default:
-      return unknown(`attribute "${name}" of a ${v.kind}`, at);
+      return errorUnknown(`attribute "${name}" of a ${v.kind}`, at);
   }
 }
 
@@ -101,8 +102,8 @@ export function indexValue(v: Value, key: Value, at: Location): Value {
   if (key.kind === 'unknown') return key;
   if (v.kind === 'list') {
     const i = asNumber(key);
-    if (i === undefined) return unknown('list index is not a number', at);
-    if (i < 0 || i >= v.items.length || !Number.isInteger(i)) return unknown(`index ${i} is out of range (${v.items.length} items)`, at);
+    if (i === undefined) return errorUnknown('list index is not a number', at);
+    if (i < 0 || i >= v.items.length || !Number.isInteger(i)) return errorUnknown(`index ${i} is out of range (${v.items.length} items)`, at);
     return v.items[i];
   }
   if (v.kind === 'object') {
@@ -114,7 +115,7 @@ export function indexValue(v: Value, key: Value, at: Location): Value {
     const k = asString(key);
     return { kind: 'ref', target: v.target, attr: [...v.attr, k ?? '*'], origin: at };
   }
-  return unknown(`cannot index a ${v.kind}`, at);
+  return errorUnknown(`cannot index a ${v.kind}`, at);
 }
 
 function withOrigin(v: Value, at: Location): Value {

@@ -1,5 +1,5 @@
 import type { Location } from '../../model/span';
-import { type Value, type RefValue, type ObjectValue, NULL, asString, str, num, bool, list, obj, unknown } from '../../model/value';
+import { type Value, type RefValue, type ObjectValue, NULL, asString, str, num, bool, list, obj, unknown, errorUnknown, firstUnknown } from '../../model/value';
 import { getAttribute, isLazyObject, joinPieces, valuesEqual } from './evaluate';
 import { CidrError, cidrHost, cidrNetmask, cidrSubnet, cidrSubnets } from './cidr';
 
@@ -94,12 +94,22 @@ export function callFunction(name: string, args: Value[], origin?: Location): Va
     if (args.length < spec.min || args.length > spec.max) {
       const expected =
         spec.min === spec.max ? `${spec.min}` : spec.max === ANY ? `at least ${spec.min}` : `${spec.min} to ${spec.max}`;
-      return unknown(`${name}(): expects ${expected} argument${expected === '1' ? '' : 's'}, got ${args.length}`, origin);
+      const plural = (spec.max === ANY ? spec.min : spec.max) !== 1;
+      return unknown(`${name}(): expects ${expected} argument${plural ? 's' : ''}, got ${args.length}`, origin);
     }
     const r = spec.impl(args, origin);
-    return origin && !r.origin ? ({ ...r, origin } as Value) : r;
+    // A resource or module object answers through its identity (a WeakMap), so it must not be copied.
+    if (!origin || r.origin || isLazyObject(r)) return r;
+    return { ...r, origin } as Value;
   } catch (e) {
-    if (e instanceof FnError || e instanceof CidrError) return unknown(`${name}(): ${e.message}`, origin);
+    if (e instanceof FnError || e instanceof CidrError) {
+      // A function that failed because an argument is merely unknown is unknown too; otherwise it is an error.
+      const propagated = args.some((a) => {
+        const u = firstUnknown(a);
+        return u !== undefined && !(u.kind === 'unknown' && u.error);
+      });
+      return propagated ? unknown(`${name}(): ${e.message}`, origin) : errorUnknown(`${name}(): ${e.message}`, origin);
+    }
     // A bug here must not take the language server down.
     return unknown(`${name}(): internal error: ${(e as Error)?.message ?? String(e)}`, origin);
   }
@@ -233,9 +243,9 @@ function toStr(v: Value, what = 'argument'): string {
   }
 }
 
-const NUMBER_RE = /^-?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?$/;
+const NUMBER_RE = /^[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?$/;
 
-/** Terraform's string-to-number conversion: a decimal number, nothing else (no hex, no spaces). */
+/** Terraform's string-to-number conversion (big.Float.Parse in base 10): a decimal number, no hex, no spaces. */
 function parseNumber(s: string): number | undefined {
   return NUMBER_RE.test(s) ? Number(s) : undefined;
 }
@@ -590,11 +600,15 @@ def('range', 1, 3, (a, at) => {
   const [start, limit] = nums.length === 1 ? [0, nums[0]] : [nums[0], nums[1]];
   const step = nums.length === 3 ? nums[2] : limit < start ? -1 : 1;
   if (step === 0) fail('step must not be zero');
-  if (start < limit && step < 0) fail('step must be positive when start is less than limit');
-  if (start > limit && step > 0) fail('step must be negative when start is greater than limit');
+  if (step < 0 && limit > start) fail('end must be less than start when step is negative');
+  if (step > 0 && limit < start) fail('end must be greater than start when step is positive');
   const out: Value[] = [];
-  for (let v = start; step > 0 ? v < limit : v > limit; v += step) {
-    if (out.length >= 1024) fail('more than 1024 values were generated; either decrease the difference between start and limit or use a larger step');
+  // Terraform counts in decimal; computing each value afresh and rounding away binary noise keeps
+  // range(0, 1, 0.1) at 0.3 rather than 0.30000000000000004.
+  for (let k = 0; ; k++) {
+    const v = Number((start + k * step).toPrecision(15));
+    if (step > 0 ? v >= limit : v <= limit) break;
+    if (out.length >= 1024) fail('more than 1024 values were generated; either decrease the difference between start and end or use a smaller step');
     out.push(num(v, at));
   }
   return list(out, at);
@@ -726,11 +740,16 @@ def('tobool', 1, 1, (a, at) => {
  * value that is merely unknown before apply as a failure.
  */
 def('try', 1, ANY, (a) => {
-  for (const x of a) if (x.kind !== 'unknown') return x;
+  for (const x of a) {
+    // An error falls through to the next argument; a value that is only unknown stays unknown, as in
+    // Terraform, rather than being replaced by a fallback that may not apply.
+    if (x.kind === 'unknown' && x.error) continue;
+    return x;
+  }
   return fail(`no argument could be evaluated: ${whyNotKnown(a[0])}`);
 });
 
-def('can', 1, 1, (a, at) => bool(a[0].kind !== 'unknown', at));
+def('can', 1, 1, (a, at) => (a[0].kind === 'unknown' ? (a[0].error ? bool(false, at) : a[0]) : bool(true, at)));
 
 def('sensitive', 1, 1, (a) => a[0]);
 def('nonsensitive', 1, 1, (a) => a[0]);
@@ -822,6 +841,8 @@ def('replace', 3, 3, (a, at) => {
     }
     return str(out + s.slice(last), at);
   }
+  // Go's strings.Replace with an empty search string inserts the replacement around every character.
+  if (search === '') return str(replacement + [...s].join(replacement) + (s === '' ? '' : replacement), at);
   return str(s.split(search).join(replacement), at);
 });
 
@@ -871,16 +892,28 @@ def('indent', 2, 2, (a, at) => {
 });
 
 def('strrev', 1, 1, (a, at) => str(graphemes(toStr(a[0])).reverse().join(''), at));
-def('lower', 1, 1, (a, at) => str(toStr(a[0]).toLowerCase(), at));
-def('upper', 1, 1, (a, at) => str(toStr(a[0]).toUpperCase(), at));
+/**
+ * Go maps case one character at a time with the simple Unicode mappings: `upper("ß")` stays "ß" and a
+ * final sigma lowers to "σ", where JavaScript's full, context-sensitive mappings would differ.
+ */
+function simpleCase(c: string, to: 'upper' | 'lower'): string {
+  const m = to === 'upper' ? c.toUpperCase() : c.toLowerCase();
+  return codePointLength(m) === 1 ? m : c;
+}
 
-/** Go's strings.Title: a letter after anything but a letter, digit, underscore or mark starts a word. */
+def('lower', 1, 1, (a, at) => str(Array.from(toStr(a[0]), (c) => simpleCase(c, 'lower')).join(''), at));
+def('upper', 1, 1, (a, at) => str(Array.from(toStr(a[0]), (c) => simpleCase(c, 'upper')).join(''), at));
+
+/**
+ * Go's strings.Title: a letter after a separator starts a word. ASCII separators are everything but
+ * letters, digits and `_`; beyond ASCII only white space separates (so `—` does not start a word).
+ */
 def('title', 1, 1, (a, at) => {
   let prevSeparates = true;
   let out = '';
   for (const c of toStr(a[0])) {
-    out += prevSeparates ? c.toUpperCase() : c;
-    prevSeparates = !/[\p{L}\p{N}\p{M}_]/u.test(c);
+    out += prevSeparates ? simpleCase(c, 'upper') : c;
+    prevSeparates = c.codePointAt(0)! <= 0x7f ? !/[0-9A-Za-z_]/.test(c) : !/[\p{L}\p{Nd}]/u.test(c) && /\s/u.test(c);
   }
   return str(out, at);
 });
@@ -1078,7 +1111,7 @@ function goRegex(pattern: string): GoRegex {
   }
   if (inClass) fail('invalid regular expression pattern: missing closing ]');
   try {
-    return { regex: new RegExp(out, `${flags.replace('s', '')}gu`), names };
+    return { regex: new RegExp(out, `${flags}gu`), names };
   } catch (e) {
     return fail(`invalid regular expression pattern: ${(e as Error).message}`);
   }
@@ -1184,7 +1217,7 @@ def('regexall', 2, 2, (a, at) => {
 });
 
 // ---------------------------------------------------------------------------------------------------
-// format and formatlist: Go's fmt verbs as cty implements them.
+// format and formatlist: Go's fmt verbs as cty implements them (cty/function/stdlib/format.go).
 
 interface Verb {
   /** The verb as written, for messages (`%-5s`). */
@@ -1203,9 +1236,12 @@ function codePointLength(s: string): number {
   return n;
 }
 
-/** Pads to the verb's width: spaces on the left, on the right with `-`, zeros after the sign with `0`. */
+/**
+ * Pads to the verb's width, counted in characters (grapheme clusters): spaces on the left, on the right
+ * with `-`, zeros with `0` (after the sign, for numbers).
+ */
 function pad(s: string, v: Verb, numeric: boolean): string {
-  const len = codePointLength(s);
+  const len = graphemes(s).length;
   if (v.width === undefined || len >= v.width) return s;
   const fill = v.width - len;
   if (v.flags.includes('-')) return s + ' '.repeat(fill);
@@ -1225,6 +1261,8 @@ function signed(body: string, negative: boolean, v: Verb): string {
 
 /** Decimal digits and exponent of |n|: `digits` without trailing zeros, n = 0.d1d2... * 10^(exp+1). */
 function decimalDigits(n: number, significant?: number): { digits: string; exp: number } {
+  // Terraform numbers are always finite; a NaN can only come from arithmetic here (0/0 is caught upstream).
+  if (!Number.isFinite(n)) fail(`${n} is not a number Terraform can format`);
   const e = significant === undefined ? Math.abs(n).toExponential() : Math.abs(n).toExponential(Math.max(0, significant - 1));
   const m = /^(\d)(?:\.(\d+))?e([+-]\d+)$/.exec(e)!;
   const digits = (m[1] + (m[2] ?? '')).replace(/0+$/, '') || '0';
@@ -1253,19 +1291,6 @@ function fmtG(n: number, precision: number | undefined, upper: boolean): string 
   return fmtFixed(digits, exp, Math.max(digits.length - (exp + 1), 0));
 }
 
-/** Go's %q: a double-quoted string, escaping quotes, backslashes and control characters only. */
-function goQuote(s: string): string {
-  const named: Record<string, string> = { '"': '\\"', '\\': '\\\\', '\x07': '\\a', '\b': '\\b', '\f': '\\f', '\n': '\\n', '\r': '\\r', '\t': '\\t', '\v': '\\v' };
-  let out = '"';
-  for (const c of s) {
-    const cp = c.codePointAt(0)!;
-    if (named[c]) out += named[c];
-    else if (cp < 0x20 || cp === 0x7f) out += `\\x${cp.toString(16).padStart(2, '0')}`;
-    else out += c;
-  }
-  return `${out}"`;
-}
-
 function utf8(s: string): Uint8Array {
   return new TextEncoder().encode(s);
 }
@@ -1280,16 +1305,20 @@ function formatOne(v: Verb, arg: Value): string | Value[] {
   const what = `the argument for "${v.text}" at ${v.pos}`;
   switch (v.verb) {
     case 'v': {
-      if (v.flags.includes('#') || arg.kind === 'list' || arg.kind === 'object') return pad(jsonEncode(needDeep(arg)), v, false);
-      return pad(arg.kind === 'null' ? 'null' : toStr(arg, what), v, false);
+      // Strings as they are, numbers as %g would print them (so 1000000 is "1e+06", as in Terraform),
+      // anything else (bools, null, collections) as JSON.
+      if (!v.flags.includes('#') && arg.kind === 'string') return pad(arg.value, v, false);
+      if (!v.flags.includes('#') && arg.kind === 'number') return pad(fmtG(arg.value, undefined, false), v, false);
+      return pad(jsonEncode(needDeep(arg)), v, false);
     }
     case 's':
     case 'q': {
       if (arg.kind === 'null') fail(`${where}: null value cannot be formatted`);
       if (arg.kind === 'list' || arg.kind === 'object') fail(`${where}: string required`);
       let s = toStr(arg, what);
-      if (v.precision !== undefined) s = [...s].slice(0, v.precision).join('');
-      return pad(v.verb === 'q' ? goQuote(s) : s, v, false);
+      // cty truncates only for a precision above zero (`%.0s` prints the whole string).
+      if (v.precision !== undefined && v.precision > 0) s = graphemes(s).slice(0, v.precision).join('');
+      return pad(v.verb === 'q' ? jsonString(s) : s, v, false);
     }
     case 't':
       if (arg.kind === 'null') fail(`${where}: null value cannot be formatted`);
@@ -1334,16 +1363,18 @@ function formatOne(v: Verb, arg: Value): string | Value[] {
       return pad(signed(body, n < 0 || Object.is(n, -0), v), v, true);
     }
     default:
-      return fail(`unsupported format verb "${v.text}" at ${v.pos}`);
+      return fail(`unsupported format verb '${v.verb}' in "${v.text}" at offset ${v.pos}`);
   }
 }
 
-/** Terraform's format(): the string, or a concat when a `%s`/`%v` argument is a ref or concat. */
+/**
+ * Terraform's format(): the string, or a concat when a `%s`/`%v` argument is a ref or concat. Like cty,
+ * arguments the format string does not use are ignored.
+ */
 function formatValue(fmt: string, args: Value[], at: Location | undefined): Value {
   const pieces: Value[] = [];
   let lit = '';
   let next = 0;
-  let reordered = false;
   const chars = [...fmt];
   let pos = 0;
   for (let i = 0; i < chars.length; ) {
@@ -1365,17 +1396,15 @@ function formatValue(fmt: string, args: Value[], at: Location | undefined): Valu
     }
     let flags = '';
     while (i < chars.length && '-+# 0'.includes(chars[i])) flags += chars[i++];
-    const argIndex = () => {
-      if (chars[i] !== '[') return;
+    // `[n]` picks the argument (1-based); later verbs continue from n+1.
+    if (chars[i] === '[') {
       let j = i + 1;
       let digits = '';
       while (j < chars.length && /\d/.test(chars[j])) digits += chars[j++];
-      if (chars[j] !== ']' || digits === '') fail(`invalid argument index in "${chars.slice(start, j + 1).join('')}" at ${startPos}`);
+      if (chars[j] !== ']' || !/^[1-9]/.test(digits)) fail(`invalid format string starting at offset ${startPos}`);
       next = Number(digits) - 1;
-      reordered = true;
       i = j + 1;
-    };
-    argIndex();
+    }
     let width: number | undefined;
     let precision: number | undefined;
     let digits = '';
@@ -1387,9 +1416,9 @@ function formatValue(fmt: string, args: Value[], at: Location | undefined): Valu
       while (i < chars.length && /\d/.test(chars[i])) digits += chars[i++];
       precision = digits ? Number(digits) : 0;
     }
-    argIndex();
     const verb = chars[i];
-    if (verb === undefined) fail(`the format string ends with an incomplete verb at ${startPos}`);
+    if (verb === undefined) fail(`invalid format string starting at offset ${startPos}`);
+    if (!/^[A-Za-z]$/.test(verb)) fail(`unrecognized format character ${JSON.stringify(verb)} at offset ${pos + (i - start)}`);
     i++;
     const text = chars.slice(start, i).join('');
     pos += text.length;
@@ -1404,7 +1433,6 @@ function formatValue(fmt: string, args: Value[], at: Location | undefined): Valu
       pieces.push(...r);
     }
   }
-  if (!reordered && next < args.length) fail(`too many arguments; only ${next} used by format string`);
   if (lit || pieces.length === 0) pieces.push(str(lit));
   return buildString(pieces, at);
 }
