@@ -1,7 +1,7 @@
 // Builds every bundle with esbuild: the extension client, the language server, the CLI, the webview page
 // and the benchmark. Entry points that do not exist yet are skipped with a note, never silently.
 import * as esbuild from 'esbuild';
-import { existsSync, rmSync, mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync } from 'node:fs';
 
 const watch = process.argv.includes('--watch');
 const prod = process.argv.includes('--production');
@@ -26,7 +26,8 @@ const targets = [
   },
 ];
 
-rmSync('dist', { recursive: true, force: true });
+// dist/ is not emptied first: another process (a test run, the benchmark) may be using a bundle, and
+// esbuild rewrites each bundle whole. Only the files listed above are packaged.
 mkdirSync('dist', { recursive: true });
 const started = Date.now();
 for (const t of targets) {

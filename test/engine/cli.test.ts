@@ -64,7 +64,7 @@ test('SARIF output validates against the SARIF 2.1.0 schema, with code flows for
   // The schema's language-tag pattern is not valid under the u flag, so patterns compile without it.
   const ajv = new Ajv({ allErrors: true, strict: false, unicodeRegExp: false });
   const validate = ajv.compile(schema);
-  assert.ok(validate(log), JSON.stringify(validate.errors?.slice(0, 5), null, 1));
+  assert.ok(validate(log as object), JSON.stringify(validate.errors?.slice(0, 5), null, 1));
   const results = log.runs[0].results;
   const pl002 = results.find((x: { ruleId: string }) => x.ruleId === 'PL002');
   assert.equal(pl002.level, 'error');
@@ -73,7 +73,7 @@ test('SARIF output validates against the SARIF 2.1.0 schema, with code flows for
   assert.ok(log.runs[0].tool.driver.rules.some((x: { id: string; helpUri: string }) => x.id === 'PL002' && x.helpUri.endsWith('PL002.md')));
   // The schema check is not vacuous: a result without a message fails it.
   delete pl002.message;
-  assert.equal(validate(log), false);
+  assert.equal(validate(log as object), false);
 });
 
 test('graph output as Mermaid and DOT; a name from the files cannot break out of a label', () => {

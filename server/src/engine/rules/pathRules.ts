@@ -1,0 +1,108 @@
+import type { Fix } from '../model/finding';
+import type { Endpoint, LoadBalancer } from '../graph/build';
+import { setAttributeFix, sgRuleFix, isDeclaredInFile, type TextOf } from './fixes';
+import { at, prop, type Rule, type RuleContext } from './types';
+
+/**
+ * The rules whose condition is a blocked check on a path hop (privatelink.md E: PL001, PL002, PL003,
+ * PL021, PL022, PL024, PL025). graph/paths.ts finds the blocked checks while it evaluates each path; these
+ * rules report them with their fixes.
+ */
+function pathRule(id: string, extraFixes?: (ctx: RuleContext, p: RuleContext['paths'][number]) => (Fix | undefined)[]): Rule {
+  return {
+    id,
+    check(ctx, emit) {
+      for (const p of ctx.paths) {
+        for (const prob of p.problems) {
+          if (prob.ruleId !== id) continue;
+          const fixes: (Fix | undefined)[] = [];
+          if (prob.sgFix) fixes.push(sgRuleFix(prob.sgFix, ctx.textOf));
+          if (extraFixes) fixes.push(...extraFixes(ctx, p));
+          emit({ message: prob.message, location: prob.location, related: prob.related, fixes });
+        }
+      }
+    },
+  };
+}
+
+export const PL001 = pathRule('PL001');
+export const PL002 = pathRule('PL002');
+export const PL021 = pathRule('PL021', (ctx, p) => [p.lb && enforcementOffFix(p.lb, ctx.textOf)]);
+export const PL022 = pathRule('PL022', (ctx, p) => [p.lb && enforcementOffFix(p.lb, ctx.textOf)]);
+export const PL024 = pathRule('PL024');
+export const PL025 = pathRule('PL025');
+
+/**
+ * PL003: an interface endpoint without security groups gets the VPC default SG. A warning on its own; an
+ * error where a known client is not a member of the default group and so is refused.
+ */
+export const PL003: Rule = {
+  id: 'PL003',
+  check(ctx, emit) {
+    const blocked = new Set<string>();
+    for (const p of ctx.paths) {
+      for (const prob of p.problems) {
+        if (prob.ruleId !== 'PL003' || !p.endpoint) continue;
+        blocked.add(p.endpoint.resource.key);
+        emit({ severity: 'error', message: prob.message, location: prob.location, related: prob.related, fixes: [endpointSgFix(p.endpoint, ctx.textOf)] });
+      }
+    }
+    for (const e of ctx.graph.endpoints) {
+      const r = e.resource;
+      if (blocked.has(r.key) || !e.usesDefaultSg || e.type.toLowerCase() !== 'interface') continue;
+      const sgVal = r.attrs[prop(r, 'security_group_ids', 'SecurityGroupIds')];
+      if (sgVal && sgVal.kind === 'unknown') continue;
+      emit({
+        message: `Interface endpoint ${r.address} sets no security groups, so AWS attaches the VPC default security group, which admits only its own members.`,
+        location: at(r),
+        fixes: [endpointSgFix(e, ctx.textOf)],
+      });
+    }
+  },
+};
+
+/** PL021/PL022 second option: turn PrivateLink inbound enforcement off on the NLB. */
+function enforcementOffFix(lb: LoadBalancer, textOf: TextOf): Fix | undefined {
+  const name = prop(lb.resource, 'enforce_security_group_inbound_rules_on_private_link_traffic', 'EnforceSecurityGroupInboundRulesOnPrivateLinkTraffic');
+  const f = setAttributeFix(lb.resource, textOf, name, '"off"', '"off"', `Do not apply ${lb.resource.address}'s inbound rules to PrivateLink traffic`);
+  // Allowing the consumers' CIDRs keeps the filtering; turning enforcement off is the second choice.
+  return f && { ...f, preferred: false };
+}
+
+/** PL003: give the endpoint a security group of its own. */
+export function endpointSgFix(e: Endpoint, textOf: TextOf): Fix | undefined {
+  const r = e.resource;
+  const text = textOf(r.file);
+  if (text === undefined || !isDeclaredInFile(r, text)) return undefined;
+  const tf = r.lang === 'terraform';
+  const vpcSpan = r.attrSpans[tf ? 'vpc_id' : 'VpcId'];
+  if (!vpcSpan) return undefined;
+  const vpcText = text.slice(vpcSpan.start, vpcSpan.end).replace(tf ? /^[^=]*=\s*/ : /^[^:]*:\s*/, '');
+  const lineStart = text.lastIndexOf('\n', r.span.start - 1) + 1;
+  const ind = /^[ \t]*/.exec(text.slice(lineStart))![0];
+  const nl = text.includes('\r\n') ? '\r\n' : '\n';
+  const base = r.address.replace(/\[.*?\]/g, '').replace(/^.*\./, '').replace(/[^A-Za-z0-9_]/g, '_');
+  if (tf) {
+    const sgName = `${base}_vpce`;
+    const set = setAttributeFix(r, textOf, 'security_group_ids', `[aws_security_group.${sgName}.id]`, '', '');
+    if (!set) return undefined;
+    let end = text.indexOf('\n', r.span.end - 1);
+    if (end < 0) end = text.length;
+    if (end > 0 && text[end - 1] === '\r') end--;
+    const sg = ['', `${ind}resource "aws_security_group" "${sgName}" {`, `${ind}  name_prefix = "${base}-vpce-"`, `${ind}  description = "Interface endpoint ${base}"`, `${ind}  vpc_id      = ${vpcText}`, `${ind}}`].join(nl);
+    return { title: `Create a security group for ${r.address}`, edits: [...set.edits, { file: r.file, span: { start: end, end }, newText: nl + sg }], preferred: true };
+  }
+  if (r.file.toLowerCase().endsWith('.json')) return undefined;
+  const sgName = `${r.address}Sg`;
+  const set = setAttributeFix(r, textOf, 'SecurityGroupIds', '', `[!GetAtt ${sgName}.GroupId]`, '');
+  if (!set) return undefined;
+  const unit = '  ';
+  let end = r.span.end;
+  while (end > r.span.start && /\s/.test(text[end - 1])) end--;
+  const le = text.indexOf('\n', end);
+  let pos = le < 0 ? text.length : le;
+  if (pos > 0 && text[pos - 1] === '\r') pos--;
+  const block = ['', `${ind}${sgName}:`, `${ind}${unit}Type: AWS::EC2::SecurityGroup`, `${ind}${unit}Properties:`, `${ind}${unit}${unit}GroupDescription: Interface endpoint ${r.address}`, `${ind}${unit}${unit}VpcId: ${vpcText}`].join(nl);
+  return { title: `Create a security group for ${r.address}`, edits: [...set.edits, { file: r.file, span: { start: pos, end: pos }, newText: block }], preferred: true };
+}
+
