@@ -45,6 +45,12 @@ export interface Endpoint {
   usesDefaultSg: boolean;
   subnets: Target[];
   privateDns: boolean | undefined;
+  /** `ipv4` | `dualstack` | `ipv6`, when set. */
+  ipAddressType: string | undefined;
+  /** The endpoint policy, when one is set. */
+  policy: Value | undefined;
+  /** Terraform `auto_accept` (same-account acceptance by the consumer). */
+  autoAccept: boolean | undefined;
   serviceName: Value | undefined;
   service?: EndpointService;
   /** How the service was found, or why it was not. */
@@ -57,6 +63,12 @@ export interface EndpointService {
   principals: { value: Value; declaredBy: Resource }[];
   lbs: Target[];
   privateDnsName: Value | undefined;
+  /** `supported_ip_address_types` / `SupportedIpAddressTypes`; undefined when not set (AWS: ipv4). */
+  ipTypes: string[] | undefined;
+  /** Endpoints accepted in the config (`aws_vpc_endpoint_connection_accepter`), by endpoint key. */
+  accepted: Set<string>;
+  /** An `aws_vpc_endpoint_service_private_dns_verification` exists for it. */
+  dnsVerified: boolean;
 }
 
 export interface LoadBalancer {
@@ -70,6 +82,7 @@ export interface LoadBalancer {
   subnets: Target[];
   internal: boolean | undefined;
   crossZone: boolean | undefined;
+  ipAddressType: string | undefined;
   listeners: Listener[];
 }
 
@@ -86,7 +99,12 @@ export interface TargetGroup {
   protocol: string | undefined;
   targetType: string;
   healthCheckPort: number | undefined;
+  /** Upper-case health-check protocol when set (TCP, HTTP, HTTPS). */
+  healthCheckProtocol: string | undefined;
   proxyProtocolV2: boolean;
+  /** The target group's own cross-zone setting: true, false, or undefined (use the load balancer's). */
+  crossZone: boolean | undefined;
+  preserveClientIp: boolean | undefined;
   vpc: Target;
   targets: TargetNode[];
 }
@@ -113,6 +131,10 @@ export interface Graph {
   services: EndpointService[];
   lbs: Map<string, LoadBalancer>;
   targetGroups: Map<string, TargetGroup>;
+  /** What each flow log watches: VPC, subnet or network interface targets. */
+  flowLogs: { resource: Resource; target: Target }[];
+  /** For each SG key, the resources it is attached to (compute, endpoints, load balancers). */
+  sgAttachments: Map<string, Resource[]>;
 }
 
 const tf = (r: Resource) => r.lang === 'terraform';
@@ -124,7 +146,7 @@ function boolOf(v: Value | undefined): boolean | undefined {
 export function buildGraph(resources: Resource[], settings: Settings): Graph {
   const index = new ResourceIndex(resources.filter((r) => r.mode === 'managed' || r.type.startsWith('AWS::')));
   const sgs = buildSecurityGroups(index);
-  const g: Graph = { index, sgs, vpcs: new Map(), subnets: new Map(), computes: [], endpoints: [], services: [], lbs: new Map(), targetGroups: new Map() };
+  const g: Graph = { index, sgs, vpcs: new Map(), subnets: new Map(), computes: [], endpoints: [], services: [], lbs: new Map(), targetGroups: new Map(), flowLogs: [], sgAttachments: new Map() };
 
   for (const r of index.ofType('aws_vpc', 'aws_default_vpc', 'AWS::EC2::VPC')) {
     const cidrs = [asString(tf(r) ? r.attrs.cidr_block : r.attrs.CidrBlock)].filter((c): c is string => !!c);
@@ -234,6 +256,14 @@ export function buildGraph(resources: Resource[], settings: Settings): Graph {
       principals: asList(tf(r) ? r.attrs.allowed_principals : undefined).map((value) => ({ value, declaredBy: r })),
       lbs: index.targets(tf(r) ? r.attrs.network_load_balancer_arns : r.attrs.NetworkLoadBalancerArns),
       privateDnsName: tf(r) ? r.attrs.private_dns_name : undefined,
+      ipTypes: (() => {
+        const v = tf(r) ? r.attrs.supported_ip_address_types : r.attrs.SupportedIpAddressTypes;
+        if (!v || v.kind === 'null') return undefined;
+        const items = asList(v).map((x) => asString(x)?.toLowerCase());
+        return items.every((x): x is string => x !== undefined) ? items : undefined;
+      })(),
+      accepted: new Set(),
+      dnsVerified: false,
     };
     if (tf(r) && r.attrs.allowed_principals?.kind === 'unknown') s.principals.push({ value: r.attrs.allowed_principals, declaredBy: r });
     g.services.push(s);
@@ -272,22 +302,38 @@ export function buildGraph(resources: Resource[], settings: Settings): Graph {
       subnets,
       internal: tf(r) ? boolOf(r.attrs.internal) : asString(r.attrs.Scheme) === 'internal',
       crossZone,
+      ipAddressType: asString(tf(r) ? r.attrs.ip_address_type : r.attrs.IpAddressType)?.toLowerCase(),
       listeners: [],
     });
   }
   for (const r of index.ofType('aws_lb_target_group', 'aws_alb_target_group', 'AWS::ElasticLoadBalancingV2::TargetGroup')) {
     const port = asNumber(tf(r) ? r.attrs.port : r.attrs.Port);
     let hc: number | undefined;
+    let hcProto: string | undefined;
     let ppv2 = false;
+    let crossZone: boolean | undefined;
+    let preserve: boolean | undefined;
     if (tf(r)) {
       const h = asList(r.attrs.health_check)[0];
       const hp = h ? asString(getAttr(h, 'port')) : undefined;
       hc = hp === undefined || hp === 'traffic-port' ? port : asNumber(getAttr(h, 'port'));
+      hcProto = h ? asString(getAttr(h, 'protocol'))?.toUpperCase() : undefined;
       ppv2 = boolOf(r.attrs.proxy_protocol_v2) === true;
+      const cz = asString(r.attrs.load_balancing_cross_zone_enabled);
+      crossZone = cz === 'true' ? true : cz === 'false' ? false : undefined;
+      preserve = boolOf(r.attrs.preserve_client_ip);
     } else {
       const hp = asString(r.attrs.HealthCheckPort);
       hc = hp === undefined || hp === 'traffic-port' ? port : asNumber(r.attrs.HealthCheckPort);
-      ppv2 = asList(r.attrs.TargetGroupAttributes).some((a) => asString(getAttr(a, 'Key')) === 'proxy_protocol_v2.enabled' && boolOf(getAttr(a, 'Value')) === true);
+      hcProto = asString(r.attrs.HealthCheckProtocol)?.toUpperCase();
+      const attr = (key: string) => {
+        const a = asList(r.attrs.TargetGroupAttributes).find((x) => asString(getAttr(x, 'Key')) === key);
+        return a ? getAttr(a, 'Value') : undefined;
+      };
+      ppv2 = boolOf(attr('proxy_protocol_v2.enabled')) === true;
+      const cz = asString(attr('load_balancing.cross_zone.enabled'));
+      crossZone = cz === 'true' ? true : cz === 'false' ? false : undefined;
+      preserve = boolOf(attr('preserve_client_ip.enabled'));
     }
     const tgNode: TargetGroup = {
       resource: r,
@@ -295,7 +341,10 @@ export function buildGraph(resources: Resource[], settings: Settings): Graph {
       protocol: asString(tf(r) ? r.attrs.protocol : r.attrs.Protocol)?.toUpperCase(),
       targetType: (asString(tf(r) ? r.attrs.target_type : r.attrs.TargetType) ?? 'instance').toLowerCase(),
       healthCheckPort: hc,
+      healthCheckProtocol: hcProto,
       proxyProtocolV2: ppv2,
+      crossZone,
+      preserveClientIp: preserve,
       vpc: index.target(tf(r) ? r.attrs.vpc_id : r.attrs.VpcId),
       targets: [],
     };
@@ -399,12 +448,42 @@ export function buildGraph(resources: Resource[], settings: Settings): Graph {
       usesDefaultSg: usesDefault,
       subnets: subnetVals.map((v) => index.target(v)),
       privateDns: boolOf(tf(r) ? r.attrs.private_dns_enabled : r.attrs.PrivateDnsEnabled),
+      ipAddressType: asString(tf(r) ? r.attrs.ip_address_type : r.attrs.IpAddressType)?.toLowerCase(),
+      policy: (() => {
+        const v = tf(r) ? r.attrs.policy : r.attrs.PolicyDocument;
+        return v && v.kind !== 'null' ? v : undefined;
+      })(),
+      autoAccept: tf(r) ? boolOf(r.attrs.auto_accept) : undefined,
       serviceName,
       serviceLink: { kind: 'unresolved', reason: 'service_name is not set' },
     };
     linkService(g, e, serviceByKey, settings);
     g.endpoints.push(e);
   }
+
+  for (const r of index.ofType('aws_vpc_endpoint_connection_accepter')) {
+    const s = index.target(r.attrs.vpc_endpoint_service_id);
+    const e = index.target(r.attrs.vpc_endpoint_id);
+    const svc = s.kind === 'resource' ? serviceByKey.get(s.resource.key) : undefined;
+    if (svc && e.kind === 'resource') svc.accepted.add(e.resource.key);
+  }
+  for (const r of index.ofType('aws_vpc_endpoint_service_private_dns_verification')) {
+    const s = index.target(r.attrs.service_id);
+    const svc = s.kind === 'resource' ? serviceByKey.get(s.resource.key) : undefined;
+    if (svc) svc.dnsVerified = true;
+  }
+  for (const r of index.ofType('aws_flow_log')) {
+    const v = r.attrs.vpc_id ?? r.attrs.subnet_id ?? r.attrs.eni_id;
+    g.flowLogs.push({ resource: r, target: index.target(v) });
+  }
+  for (const r of index.ofType('AWS::EC2::FlowLog')) g.flowLogs.push({ resource: r, target: index.target(r.attrs.ResourceId) });
+
+  const attach = (sgs: SgSet, r: Resource) => {
+    for (const sg of sgs.groups) (g.sgAttachments.get(sg.key) ?? g.sgAttachments.set(sg.key, []).get(sg.key)!).push(r);
+  };
+  for (const c of g.computes) attach(c.sgs, c.resource);
+  for (const e of g.endpoints) attach(e.sgs, e.resource);
+  for (const lb of g.lbs.values()) attach(lb.sgs, lb.resource);
   return g;
 }
 
