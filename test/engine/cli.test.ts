@@ -127,3 +127,11 @@ resource "aws_vpc_endpoint_service" "s" {
     rmSync(dir, { recursive: true, force: true });
   }
 });
+
+test('the CLI reads the whole corpus without a crash (exit 0 or 1, never 2)', { skip: existsSync(resolve('../shared/corpus')) ? false : 'corpus not found at ../shared/corpus' }, () => {
+  const r = spawnSync(process.execPath, [CLI, 'check', '../shared/corpus', '--format', 'json'], { encoding: 'utf8', maxBuffer: 256 * 1024 * 1024 });
+  assert.ok(r.status === 0 || r.status === 1, `exit ${r.status}: ${r.stderr.slice(0, 2000)}`);
+  const j = JSON.parse(r.stdout);
+  assert.ok(j.stats.files > 2000, `${j.stats.files} files analysed`);
+  assert.ok(j.findings.some((f: { ruleId: string }) => f.ruleId === 'parse-error'), 'the deliberately broken files give parse errors');
+});
