@@ -257,3 +257,20 @@ test('settings turn a rule off or change its severity; an ignore comment silence
   files['/ws/consumer.tf'] = files['/ws/consumer.tf'].replace('resource "aws_security_group" "endpoint"', '# privatelink-lens-ignore PL002 clients come through a proxy\nresource "aws_security_group" "endpoint"');
   assert.deepEqual(findingsOf(analyzeFiles(files).findings, 'PL002'), []);
 });
+
+test('PL022: an NLB rule that references the consumer SG is replaced by the consumer CIDR', () => {
+  const files = tfWorkspace();
+  files['/ws/provider.tf'] = files['/ws/provider.tf'].replace('cidr_blocks = ["10.1.0.0/16"]', 'security_groups = [aws_security_group.client.id]');
+  const r = analyzeFiles(files);
+  const pl022 = findingsOf(r.findings, 'PL022');
+  assert.equal(pl022.length, 1, JSON.stringify(r.findings.map((f) => f.ruleId)));
+  assert.deepEqual(findingsOf(r.findings, 'PL021'), []);
+  const [replace, off] = pl022[0].fixes;
+  assert.equal(replace.preferred, true);
+  assert.equal(replace.edits[0].newText, 'cidr_blocks = ["10.1.1.0/24"]');
+  assert.equal(off.preferred, false);
+  const fixed = analyzeFiles(applyEdits(files, replace.edits));
+  assert.deepEqual(findingsOf(fixed.findings, 'PL022'), []);
+  assert.deepEqual(findingsOf(fixed.findings, 'PL021'), []);
+  assert.equal(fixed.paths[0].verdict, 'open');
+});

@@ -17,6 +17,8 @@ export interface HopProblem {
   related: { location: Location; message: string }[];
   /** For SG problems: the group that must change, and the rule that would fix it. */
   sgFix?: SgFixRequest;
+  /** PL022: the rule whose security-group peer should become the consumers' CIDRs. */
+  replacePeer?: { rule: SgRule; cidrs: string[] };
 }
 
 export interface SgFixRequest {
@@ -372,6 +374,7 @@ function evaluateOne(g: Graph, settings: Settings, e: Endpoint | undefined, clie
                     ...(client ? [{ location: at(client.resource), message: `client ${client.resource.address}` }] : []),
                   ],
                   sgFix: fixSg ? { sg: fixSg, direction: 'ingress', protocol: proto, port, peerCidrs: consumer.cidrs, description: 'PrivateLink consumers', peerName: 'consumers' } : undefined,
+                  replacePeer: sgRefRule && consumer.cidrs ? { rule: sgRefRule, cidrs: consumer.cidrs } : undefined,
                 }),
               );
             } else if (r.verdict === 'unknown') reasons.push({ ruleId: 'PL035', message: `NLB ingress on ${proto.toUpperCase()} ${port} cannot be decided: ${r.reason}.` });

@@ -2,7 +2,7 @@ import type { Fix, TextEdit } from '../model/finding';
 import type { Resource } from '../model/resource';
 import type { Span } from '../model/span';
 import type { Value } from '../model/value';
-import type { SecurityGroup } from '../graph/securityGroups';
+import type { SecurityGroup, SgRule } from '../graph/securityGroups';
 import type { SgFixRequest } from '../graph/paths';
 
 /**
@@ -221,4 +221,32 @@ export function setAttributeFix(r: Resource, textOf: TextOf, name: string, tfVal
   const ind = indentAt(text, first.start);
   const line = r.lang === 'terraform' ? `${ind}${name} = ${newValue}` : `${ind}${name}: ${newValue}`;
   return { title, edits: [insertLinesAfter(r.file, text, lastContentEnd(text, last), [line])], preferred: true };
+}
+
+/**
+ * PL022: a security-group peer cannot match PrivateLink traffic at the NLB (it carries the client's IP), so
+ * the rule's peer becomes the consumers' CIDRs, in whichever form the rule is written.
+ */
+export function replacePeerFix(rule: SgRule, cidrs: string[], textOf: TextOf): Fix | undefined {
+  const r = rule.declaredBy;
+  const text = textOf(r.file);
+  if (text === undefined || !isDeclaredInFile(r, text) || cidrs.length === 0) return undefined;
+  const title = `Admit ${cidrs.join(', ')} instead of the security group reference`;
+  const replaceIn = (span: Span, pattern: RegExp, replacement: string): Fix | undefined => {
+    const slice = text.slice(span.start, span.end);
+    const m = pattern.exec(slice);
+    if (!m) return undefined;
+    const start = span.start + m.index + (m[1]?.length ?? 0);
+    return { title, edits: [{ file: r.file, span: { start, end: span.start + m.index + m[0].length }, newText: replacement }], preferred: true };
+  };
+  const quoted = cidrs.map((c) => JSON.stringify(c)).join(', ');
+  if (r.lang === 'terraform') {
+    if (rule.inline) return replaceIn(rule.origin.span, /(\n[ \t]*)security_groups(\s*)=\s*\[[^\]]*\]/, `cidr_blocks = [${quoted}]`);
+    if (r.type === 'aws_security_group_rule') return replaceIn(r.span, /(\n[ \t]*)source_security_group_id\s*=\s*[^\n]+/, `cidr_blocks = [${quoted}]`);
+    if (cidrs.length === 1) return replaceIn(r.span, /(\n[ \t]*)referenced_security_group_id\s*=\s*[^\n]+/, `cidr_ipv4 = ${quoted}`);
+    return undefined;
+  }
+  if (isJson(r.file) || cidrs.length !== 1) return undefined;
+  const span = rule.inline ? rule.origin.span : r.span;
+  return replaceIn(span, /((?:^|\n)[ \t]*(?:- )?)SourceSecurityGroupId:[^\n]*/, `${cidrs[0].includes(':') ? 'CidrIpv6' : 'CidrIp'}: ${cidrs[0]}`);
 }

@@ -1,6 +1,6 @@
 import type { Fix } from '../model/finding';
 import type { Endpoint, LoadBalancer } from '../graph/build';
-import { setAttributeFix, sgRuleFix, isDeclaredInFile, type TextOf } from './fixes';
+import { replacePeerFix, setAttributeFix, sgRuleFix, isDeclaredInFile, type TextOf } from './fixes';
 import { at, prop, type Rule, type RuleContext } from './types';
 
 /**
@@ -16,7 +16,10 @@ function pathRule(id: string, extraFixes?: (ctx: RuleContext, p: RuleContext['pa
         for (const prob of p.problems) {
           if (prob.ruleId !== id) continue;
           const fixes: (Fix | undefined)[] = [];
-          if (prob.sgFix) fixes.push(sgRuleFix(prob.sgFix, ctx.textOf));
+          const replaced = prob.replacePeer && replacePeerFix(prob.replacePeer.rule, prob.replacePeer.cidrs, ctx.textOf);
+          // Replacing a useless SG reference beats adding a rule beside it.
+          if (replaced) fixes.push(replaced);
+          else if (prob.sgFix) fixes.push(sgRuleFix(prob.sgFix, ctx.textOf));
           if (extraFixes) fixes.push(...extraFixes(ctx, p));
           emit({ message: prob.message, location: prob.location, related: prob.related, fixes });
         }
