@@ -98,6 +98,7 @@ export interface TargetGroup {
   port: number | undefined;
   protocol: string | undefined;
   targetType: string;
+  /** A fixed health-check port; undefined for "traffic-port" (each target's own port, A6.4). */
   healthCheckPort: number | undefined;
   /** Upper-case health-check protocol when set (TCP, HTTP, HTTPS). */
   healthCheckProtocol: string | undefined;
@@ -186,6 +187,17 @@ export function buildGraph(resources: Resource[], settings: Settings): Graph {
     return { groups, unresolved };
   };
 
+  /**
+   * A resource named by its `name` (`aws_launch_template.x.name`, `aws_autoscaling_group.x.name`): the
+   * evaluator gives the configured string, which is matched back to the resource of the same root.
+   */
+  const byName = (v: Value | undefined, types: string[], from: Resource): Target => {
+    const t = index.target(v);
+    if (t.kind !== 'literal') return t;
+    const hit = index.ofType(...types).find((x) => x.root === from.root && asString(x.attrs.name ?? x.attrs.LaunchTemplateName ?? x.attrs.AutoScalingGroupName) === t.id);
+    return hit ? { kind: 'resource', resource: hit, attr: [] } : t;
+  };
+
   // Compute that can be a client or a target.
   const computeFor = new Map<string, Compute>();
   const addCompute = (r: Resource, sgVal: Value | undefined, subnetVal: Value | undefined) => {
@@ -200,10 +212,16 @@ export function buildGraph(resources: Resource[], settings: Settings): Graph {
     computeFor.set(r.key, c);
     return c;
   };
+  const enis = new Map(index.ofType('aws_network_interface').map((n) => [n.key, n]));
   for (const r of index.ofType('aws_instance')) {
-    const nic = asList(r.attrs.network_interface);
-    void nic;
-    addCompute(r, r.attrs.vpc_security_group_ids ?? r.attrs.security_groups, r.attrs.subnet_id);
+    // An instance launched with its own `network_interface` blocks takes the primary interface's groups
+    // and subnet (device index 0).
+    const nics = asList(r.attrs.network_interface);
+    const primary = nics.find((n) => asNumber(getAttr(n, 'device_index')) === 0) ?? nics[0];
+    const eniT = primary ? index.target(getAttr(primary, 'network_interface_id')) : undefined;
+    const eni = eniT?.kind === 'resource' ? enis.get(eniT.resource.key) : undefined;
+    const sgVal = r.attrs.vpc_security_group_ids ?? r.attrs.security_groups ?? eni?.attrs.security_groups;
+    addCompute(r, sgVal, r.attrs.subnet_id ?? eni?.attrs.subnet_id);
   }
   for (const r of index.ofType('AWS::EC2::Instance')) {
     const nics = asList(r.attrs.NetworkInterfaces);
@@ -241,8 +259,15 @@ export function buildGraph(resources: Resource[], settings: Settings): Graph {
     launchTemplates.set(r.key, (nic && getAttr(nic, 'Groups')) ?? getAttr(d, 'SecurityGroupIds'));
   }
   for (const r of index.ofType('aws_autoscaling_group', 'AWS::AutoScaling::AutoScalingGroup')) {
-    const lt = tf(r) ? asList(r.attrs.launch_template)[0] : r.attrs.LaunchTemplate;
-    const ltRef = lt ? index.target(tf(r) ? (getAttr(lt, 'id') ?? getAttr(lt, 'name')) : (getAttr(lt, 'LaunchTemplateId') ?? getAttr(lt, 'LaunchTemplateName'))) : undefined;
+    let lt: Value | undefined = tf(r) ? asList(r.attrs.launch_template)[0] : r.attrs.LaunchTemplate;
+    if (!lt) {
+      // A mixed instances policy names its template one level deeper.
+      lt = tf(r)
+        ? asList(getAttr(asList(getAttr(asList(r.attrs.mixed_instances_policy)[0], 'launch_template'))[0], 'launch_template_specification'))[0]
+        : getAttr(getAttr(r.attrs.MixedInstancesPolicy, 'LaunchTemplate'), 'LaunchTemplateSpecification');
+    }
+    const ltId = lt ? (tf(r) ? (getAttr(lt, 'id') ?? getAttr(lt, 'launch_template_id') ?? getAttr(lt, 'name') ?? getAttr(lt, 'launch_template_name')) : (getAttr(lt, 'LaunchTemplateId') ?? getAttr(lt, 'LaunchTemplateName'))) : undefined;
+    const ltRef = ltId ? byName(ltId, ['aws_launch_template', 'AWS::EC2::LaunchTemplate'], r) : undefined;
     const sgVal = ltRef?.kind === 'resource' ? launchTemplates.get(ltRef.resource.key) : undefined;
     addCompute(r, sgVal, tf(r) ? r.attrs.vpc_zone_identifier : r.attrs.VPCZoneIdentifier);
   }
@@ -316,7 +341,7 @@ export function buildGraph(resources: Resource[], settings: Settings): Graph {
     if (tf(r)) {
       const h = asList(r.attrs.health_check)[0];
       const hp = h ? asString(getAttr(h, 'port')) : undefined;
-      hc = hp === undefined || hp === 'traffic-port' ? port : asNumber(getAttr(h, 'port'));
+      hc = hp === undefined || hp === 'traffic-port' ? undefined : asNumber(getAttr(h, 'port'));
       hcProto = h ? asString(getAttr(h, 'protocol'))?.toUpperCase() : undefined;
       ppv2 = boolOf(r.attrs.proxy_protocol_v2) === true;
       const cz = asString(r.attrs.load_balancing_cross_zone_enabled);
@@ -324,7 +349,7 @@ export function buildGraph(resources: Resource[], settings: Settings): Graph {
       preserve = boolOf(r.attrs.preserve_client_ip);
     } else {
       const hp = asString(r.attrs.HealthCheckPort);
-      hc = hp === undefined || hp === 'traffic-port' ? port : asNumber(r.attrs.HealthCheckPort);
+      hc = hp === undefined || hp === 'traffic-port' ? undefined : asNumber(r.attrs.HealthCheckPort);
       hcProto = asString(r.attrs.HealthCheckProtocol)?.toUpperCase();
       const attr = (key: string) => {
         const a = asList(r.attrs.TargetGroupAttributes).find((x) => asString(getAttr(x, 'Key')) === key);
@@ -366,24 +391,25 @@ export function buildGraph(resources: Resource[], settings: Settings): Graph {
   }
   for (const c of g.computes) {
     const r = c.resource;
-    const arns =
+    // [target group, port the targets are registered on]; ECS registers tasks on the container port.
+    const regs: [Value | undefined, number | undefined][] =
       r.type === 'aws_autoscaling_group'
-        ? asList(r.attrs.target_group_arns)
+        ? asList(r.attrs.target_group_arns).map((a) => [a, undefined])
         : r.type === 'AWS::AutoScaling::AutoScalingGroup'
-          ? asList(r.attrs.TargetGroupARNs)
+          ? asList(r.attrs.TargetGroupARNs).map((a) => [a, undefined])
           : r.type === 'aws_ecs_service'
-            ? asList(r.attrs.load_balancer).map((lb) => getAttr(lb, 'target_group_arn'))
+            ? asList(r.attrs.load_balancer).map((lb) => [getAttr(lb, 'target_group_arn'), asNumber(getAttr(lb, 'container_port'))])
             : r.type === 'AWS::ECS::Service'
-              ? asList(r.attrs.LoadBalancers).map((lb) => getAttr(lb, 'TargetGroupArn'))
+              ? asList(r.attrs.LoadBalancers).map((lb) => [getAttr(lb, 'TargetGroupArn'), asNumber(getAttr(lb, 'ContainerPort'))])
               : [];
-    for (const a of arns) {
+    for (const [a, port] of regs) {
       const tg = tgOf(a);
-      if (tg) tg.targets.push({ via: r, compute: c, port: tg.port });
+      if (tg) tg.targets.push({ via: r, compute: c, port: port ?? tg.port });
     }
   }
   for (const r of index.ofType('aws_autoscaling_attachment')) {
     const tg = tgOf(r.attrs.lb_target_group_arn);
-    const asg = index.target(r.attrs.autoscaling_group_name);
+    const asg = byName(r.attrs.autoscaling_group_name, ['aws_autoscaling_group'], r);
     if (tg && asg.kind === 'resource') {
       const c = computeFor.get(asg.resource.key);
       if (c) tg.targets.push({ via: r, compute: c, port: tg.port });
@@ -429,15 +455,22 @@ export function buildGraph(resources: Resource[], settings: Settings): Graph {
     const type = asString(tf(r) ? r.attrs.vpc_endpoint_type : r.attrs.VpcEndpointType) ?? 'Gateway';
     const vpc = index.target(tf(r) ? r.attrs.vpc_id : r.attrs.VpcId);
     const sgVal = tf(r) ? r.attrs.security_group_ids : r.attrs.SecurityGroupIds;
-    const explicit = [...asList(sgVal), ...(sgAssoc.get(r.key) ?? [])];
+    const inline = asList(sgVal);
+    const associated = sgAssoc.get(r.key) ?? [];
     let sgList: SgSet;
     let usesDefault = false;
     if (sgVal?.kind === 'unknown') sgList = { groups: [], unresolved: [sgVal.reason] };
-    else if (explicit.length === 0) {
+    else if (inline.length === 0 && !replacesDefault.has(r.key)) {
+      // No groups at creation: AWS attaches the VPC default SG (A2.2); an association adds to it unless it
+      // replaces the default association.
       usesDefault = true;
-      sgList = vpc.kind === 'resource' && g.vpcs.has(vpc.resource.key) ? { groups: [defaultSg(sgs, index, vpc.resource)], unresolved: [] } : { groups: [], unresolved: [`the default security group of VPC ${vpc.kind === 'literal' ? vpc.id : '(not known)'} is not in the workspace`] };
-    } else sgList = sgSet({ kind: 'list', items: explicit });
-    void replacesDefault;
+      const extra = sgSet({ kind: 'list', items: associated });
+      const dflt: SgSet =
+        vpc.kind === 'resource' && g.vpcs.has(vpc.resource.key)
+          ? { groups: [defaultSg(sgs, index, vpc.resource)], unresolved: [] }
+          : { groups: [], unresolved: [`the default security group of VPC ${vpc.kind === 'literal' ? vpc.id : '(not known)'} is not in the workspace`] };
+      sgList = { groups: [...dflt.groups, ...extra.groups], unresolved: [...dflt.unresolved, ...extra.unresolved] };
+    } else sgList = sgSet({ kind: 'list', items: [...inline, ...associated] });
     const subnetVals = [...asList(tf(r) ? r.attrs.subnet_ids : r.attrs.SubnetIds), ...(subnetAssoc.get(r.key) ?? [])];
     const serviceName = tf(r) ? r.attrs.service_name : r.attrs.ServiceName;
     const e: Endpoint = {
@@ -579,7 +612,9 @@ function pathMatches(path: string, targetFile: string, fromFile: string): boolea
     else if (p !== '.' && p !== '') out.push(p);
   }
   const abs = `/${out.join('/')}`;
-  return targetFile === abs || targetFile.startsWith(`${abs}/`) || targetFile.endsWith(cleaned.replace(/^(\.\.\/)+/, ''));
+  const tail = cleaned.replace(/^(\.\.\/)+/, '').replace(/^\.\//, '');
+  // A workspace-relative folder or file (from the setting) matches by its tail.
+  return targetFile === abs || targetFile.startsWith(`${abs}/`) || targetFile.endsWith(`/${tail}`) || targetFile.includes(`/${tail}/`);
 }
 
 function targetNode(g: Graph, computeFor: Map<string, Compute>, via: Resource, id: Value | undefined, port: number | undefined): TargetNode {

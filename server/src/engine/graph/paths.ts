@@ -89,6 +89,18 @@ function checkGroups(
   return { verdict: 'blocked' };
 }
 
+/**
+ * What reaches a target: its traffic port with each protocol of the target group, and the health-check port
+ * over TCP (health checks of TCP, UDP and TCP_UDP groups are TCP unless HTTP/HTTPS, which are TCP too).
+ */
+function targetChecks(tg: TargetGroup, listener: Listener | undefined, port: number | undefined): { proto: string; port: number; hc: boolean }[] {
+  const out: { proto: string; port: number; hc: boolean }[] = [];
+  if (port !== undefined) for (const proto of protoOf(tg.protocol ?? listener?.protocol)) out.push({ proto, port, hc: false });
+  const hc = tg.healthCheckPort ?? port;
+  if (hc !== undefined && !out.some((c) => c.proto === 'tcp' && c.port === hc)) out.push({ proto: 'tcp', port: hc, hc: true });
+  return out;
+}
+
 function combine(vs: Verdict[]): Verdict {
   if (vs.includes('blocked')) return 'blocked';
   if (vs.includes('unknown')) return 'unknown';
@@ -417,9 +429,8 @@ function evaluateOne(g: Graph, settings: Settings, e: Endpoint | undefined, clie
             : { why: t.unresolved };
         // An IP target has no security groups; a target that cannot be followed has groups nobody knows.
         const tIds = tSgs ? sgIds(tSgs) : t.ip ? new Set<string>() : undefined;
-        const ports = [...new Set([t.port, leg.tg.healthCheckPort].filter((x): x is number => x !== undefined))];
-        for (const q of ports) {
-          const r = checkGroups(lb.sgs, 'egress', { sgs: tIds, cidrs: tAddrs.cidrs, why: tAddrs.why, symbols: tAddrs.symbols }, 'tcp', q);
+        for (const { proto: tp, port: q, hc } of targetChecks(leg.tg, listener, t.port)) {
+          const r = checkGroups(lb.sgs, 'egress', { sgs: tIds, cidrs: tAddrs.cidrs, why: tAddrs.why, symbols: tAddrs.symbols }, tp, q);
           verdicts.push(r.verdict);
           if (r.verdict === 'blocked') {
             const fixSg = fixTarget(lb.sgs);
@@ -428,13 +439,13 @@ function evaluateOne(g: Graph, settings: Settings, e: Endpoint | undefined, clie
               problem({
                 ruleId: 'PL024',
                 verdict: 'blocked',
-                message: `NLB security group ${sgLabel(lb.sgs)} has no egress rule to target ${tName} on TCP ${q}${q === leg.tg.healthCheckPort && q !== t.port ? ' (health checks)' : ''}.`,
+                message: `NLB security group ${sgLabel(lb.sgs)} has no egress rule to target ${tName} on ${tp.toUpperCase()} ${q}${hc ? ' (health checks)' : ''}.`,
                 location: sgLocation(lb.sgs, at(lb.resource)),
                 related: [{ location: at(t.via), message: `target ${tName}` }],
-                sgFix: fixSg ? { sg: fixSg, direction: 'egress', protocol: 'tcp', port: q, peerSg: tSgs ? fixTarget(tSgs) : undefined, peerCidrs: tAddrs.cidrs, description: 'NLB to targets', peerName: 'targets' } : undefined,
+                sgFix: fixSg ? { sg: fixSg, direction: 'egress', protocol: tp, port: q, peerSg: tSgs ? fixTarget(tSgs) : undefined, peerCidrs: tAddrs.cidrs, description: 'NLB to targets', peerName: 'targets' } : undefined,
               }),
             );
-          } else if (r.verdict === 'unknown') reasons.push({ ruleId: 'PL035', message: `NLB egress on TCP ${q} cannot be decided: ${r.reason}.` });
+          } else if (r.verdict === 'unknown') reasons.push({ ruleId: 'PL035', message: `NLB egress on ${tp.toUpperCase()} ${q} cannot be decided: ${r.reason}.` });
         }
       }
     } else verdicts.push('unknown');
@@ -474,9 +485,9 @@ function evaluateOne(g: Graph, settings: Settings, e: Endpoint | undefined, clie
     const peer: PeerSet = { sgs: lb.noSgs ? new Set() : sgIds(lb.sgs), cidrs: lbAddrsOrVpc.cidrs, why: lbAddrsOrVpc.why, symbols: lbAddrsOrVpc.symbols };
     const reasons: { ruleId: string; message: string }[] = [];
     const verdicts: Verdict[] = [];
-    const ports = [...new Set([t.port, tg.healthCheckPort].filter((x): x is number => x !== undefined))];
-    for (const q of ports) {
-      const r = checkGroups(tSgs, 'ingress', peer, 'tcp', q);
+    const checks = targetChecks(tg, listener, t.port);
+    for (const { proto: tp, port: q, hc } of checks) {
+      const r = checkGroups(tSgs, 'ingress', peer, tp, q);
       verdicts.push(r.verdict);
       if (r.verdict === 'blocked') {
         const fixSg = fixTarget(tSgs);
@@ -484,15 +495,15 @@ function evaluateOne(g: Graph, settings: Settings, e: Endpoint | undefined, clie
           problem({
             ruleId: 'PL025',
             verdict: 'blocked',
-            message: `Target security group ${sgLabel(tSgs)} does not admit the NLB ${lb.resource.address} on TCP ${q}${q === tg.healthCheckPort && q !== t.port ? ' (health checks)' : ''}; PrivateLink traffic arrives from the NLB's private IPs.`,
+            message: `Target security group ${sgLabel(tSgs)} does not admit the NLB ${lb.resource.address} on ${tp.toUpperCase()} ${q}${hc ? ' (health checks)' : ''}; PrivateLink traffic arrives from the NLB's private IPs.`,
             location: sgLocation(tSgs, at(t.compute.resource)),
             related: [{ location: at(lb.resource), message: `load balancer ${lb.resource.address}` }, { location: at(tg.resource), message: `target group ${tg.resource.address}` }, { location: at(t.compute.resource), message: `target ${t.compute.resource.address}` }],
-            sgFix: fixSg ? { sg: fixSg, direction: 'ingress', protocol: 'tcp', port: q, peerSg: lb.noSgs ? undefined : fixTarget(lb.sgs), peerCidrs: lbAddrsOrVpc.cidrs, description: `From NLB ${lb.resource.address}`, peerName: 'nlb' } : undefined,
+            sgFix: fixSg ? { sg: fixSg, direction: 'ingress', protocol: tp, port: q, peerSg: lb.noSgs ? undefined : fixTarget(lb.sgs), peerCidrs: lbAddrsOrVpc.cidrs, description: `From NLB ${lb.resource.address}`, peerName: 'nlb' } : undefined,
           }),
         );
-      } else if (r.verdict === 'unknown') reasons.push({ ruleId: 'PL035', message: `Target ingress on TCP ${q} cannot be decided: ${r.reason}.` });
+      } else if (r.verdict === 'unknown') reasons.push({ ruleId: 'PL035', message: `Target ingress on ${tp.toUpperCase()} ${q} cannot be decided: ${r.reason}.` });
     }
-    if (ports.length === 0) verdicts.push('unknown');
+    if (checks.length === 0) verdicts.push('unknown');
     hop('targetSg', sgLabel(tSgs), combine(verdicts), reasons, sgLocation(tSgs, at(t.compute.resource)), tSgs.groups[0]?.resource?.key);
     hop('target', t.compute.resource.address, 'open', [], at(t.compute.resource), t.compute.resource.key);
   } else if (t.ip) {

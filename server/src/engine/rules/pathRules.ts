@@ -1,5 +1,6 @@
 import type { Fix } from '../model/finding';
 import type { Endpoint, LoadBalancer } from '../graph/build';
+import { clientsOf } from '../graph/paths';
 import { replacePeerFix, setAttributeFix, sgRuleFix, isDeclaredInFile, type TextOf } from './fixes';
 import { at, prop, type Rule, type RuleContext } from './types';
 
@@ -55,8 +56,19 @@ export const PL003: Rule = {
       if (blocked.has(r.key) || !e.usesDefaultSg || e.type.toLowerCase() !== 'interface') continue;
       const sgVal = r.attrs[prop(r, 'security_group_ids', 'SecurityGroupIds')];
       if (sgVal && sgVal.kind === 'unknown') continue;
+      // An error when the default group is known to refuse: adopted by aws_default_security_group without a
+      // self rule, or not holding any known client of the endpoint.
+      const dsg = e.sgs.groups.find((g) => g.isDefault);
+      const adoptedWithoutSelf = !!dsg?.resource && !dsg.ingress.some((x) => x.peer.kind === 'self');
+      const clients = clientsOf(ctx.graph, e);
+      // A client with no groups in the config gets the default group too.
+      const member = (c: (typeof clients)[number]) => c.sgs.groups.includes(dsg!) || (c.sgs.groups.length === 0 && c.sgs.unresolved.length === 0);
+      const noMember = clients.length > 0 && dsg !== undefined && !clients.some(member);
       emit({
-        message: `Interface endpoint ${r.address} sets no security groups, so AWS attaches the VPC default security group, which admits only its own members.`,
+        severity: adoptedWithoutSelf || noMember ? 'error' : 'warning',
+        message: adoptedWithoutSelf
+          ? `Interface endpoint ${r.address} sets no security groups, so AWS attaches the VPC default security group, which ${dsg!.resource!.address} leaves without any rule admitting traffic.`
+          : `Interface endpoint ${r.address} sets no security groups, so AWS attaches the VPC default security group, which admits only its own members.`,
         location: at(r),
         fixes: [endpointSgFix(e, ctx.textOf)],
       });

@@ -2,6 +2,7 @@ import type { BodyItem, Comment, HclFile, SyntaxError as HclSyntaxError } from '
 import { Parser } from './parser';
 
 export type * from './ast';
+export type { Span } from '../../model/span';
 export { parseTfJson } from './tfjson';
 export type { TfJsonOptions } from './tfjson';
 

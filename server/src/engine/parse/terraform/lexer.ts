@@ -72,6 +72,22 @@ const CH_LF = 10;
 const CH_CR = 13;
 const CH_SPACE = 32;
 
+/** Terraform's top-level block types, for resynchronising after an error (see `topKeywordAt`). */
+const TOP_KEYWORDS: ReadonlySet<string> = new Set([
+  'resource',
+  'data',
+  'module',
+  'variable',
+  'output',
+  'locals',
+  'provider',
+  'terraform',
+  'moved',
+  'import',
+  'removed',
+  'check',
+]);
+
 const ID_START_RE = /[\p{L}\p{Nl}]/u;
 const ID_CONTINUE_RE = /[\p{L}\p{Nl}\p{Mn}\p{Mc}\p{Nd}\p{Pc}]/u;
 
@@ -131,29 +147,27 @@ export class Lexer {
     readonly errors: HclSyntaxError[],
     start = 0,
     end = text.length,
+    lineStarts?: number[],
   ) {
     this.text = text;
     this.len = end;
     this.pos = start;
+    this.lineStarts = lineStarts;
   }
 
   error(start: number, end: number, message: string): void {
     const errors = this.errors;
     // One error per place is enough: recovery often re-examines the token that caused the first one.
     if (errors.length > 0 && errors[errors.length - 1].span.start === start) return;
+    // A file of garbage (a binary opened by mistake) would give an error per line; a thousand say enough.
     if (errors.length >= 1000) return;
     errors.push({ message, span: { start, end } });
   }
 
   /** 1-based line number of an offset, for messages. */
   lineOf(offset: number): number {
-    let starts = this.lineStarts;
-    if (!starts) {
-      starts = [0];
-      const text = this.text;
-      for (let i = text.indexOf('\n'); i !== -1; i = text.indexOf('\n', i + 1)) starts.push(i + 1);
-      this.lineStarts = starts;
-    }
+    const starts = this.lines();
+
     let lo = 0;
     let hi = starts.length - 1;
     while (lo < hi) {
@@ -162,6 +176,22 @@ export class Lexer {
       else hi = mid - 1;
     }
     return lo + 1;
+  }
+
+  /** Offsets where lines start, computed on the first message that needs a line number. */
+  lines(): number[] {
+    let starts = this.lineStarts;
+    if (!starts) {
+      starts = [0];
+      const text = this.text;
+      for (let i = text.indexOf('\n'); i !== -1; i = text.indexOf('\n', i + 1)) starts.push(i + 1);
+      this.lineStarts = starts;
+    }
+    return starts;
+  }
+
+  lineStartsIfComputed(): number[] | undefined {
+    return this.lineStarts;
   }
 
   /** Whether `offset` is the first character of its line (ignoring a BOM at the start of the file). */
@@ -732,8 +762,9 @@ export class Lexer {
         if (c === 34) {
           inString = false;
           p++;
-        } else if (c === 92) p += 2;
+        } else if (c === 92 && p + 1 < n && text.charCodeAt(p + 1) !== CH_LF) p += 2;
         else if (c === CH_LF) inString = false;
+        else if (c === 92) p++;
         else if ((c === 36 || c === 37) && p + 1 < n && text.charCodeAt(p + 1) === 123) {
           stack.push(4);
           inString = false;
@@ -834,18 +865,3 @@ export class Lexer {
     return d === 34 || d === 123;
   }
 }
-
-export const TOP_KEYWORDS: ReadonlySet<string> = new Set([
-  'resource',
-  'data',
-  'module',
-  'variable',
-  'output',
-  'locals',
-  'provider',
-  'terraform',
-  'moved',
-  'import',
-  'removed',
-  'check',
-]);

@@ -141,9 +141,10 @@ export class Parser {
     readonly comments: Comment[],
     start = 0,
     end = text.length,
+    lineStarts?: number[],
   ) {
     this.text = text;
-    this.lx = new Lexer(text, comments, errors, start, end);
+    this.lx = new Lexer(text, comments, errors, start, end, lineStarts);
   }
 
   private error(start: number, end: number, message: string): void {
@@ -420,7 +421,8 @@ export class Parser {
     if (close >= 0) end = close + 1;
     else end = bodyItems.length > 0 ? bodyItems[bodyItems.length - 1].span.end : open + 1;
     block.span.end = end;
-    block.body.span = { start: open + 1, end: close >= 0 ? close : end };
+    block.body.span.start = open + 1;
+    block.body.span.end = close >= 0 ? close : end;
     if (close >= 0) {
       const t = lx.tok();
       if (t !== Tok.Newline && t !== Tok.EOF && t !== Tok.RBrace && !this.onNewLine()) {
@@ -1061,16 +1063,19 @@ export class Parser {
    * Parses a quoted template (the current token is its `"`), a heredoc (the current token is its header)
    * or a bare template spanning [start, limit) for JSON strings. Leaves the token after it current.
    */
-  parseTemplate(mode: TemplateMode, start: number, limit: number): Expr {
+  private parseTemplate(mode: TemplateMode, start: number, limit: number): Expr {
     const lx = this.lx;
     if (mode === TemplateMode.Quoted) {
       // Most strings are plain: read them without the template machinery.
       const pos = lx.pos;
+      const errorCount = this.errors.length;
       if (lx.scanQuotedChunk() === Stop.Quote) {
         const value: LiteralExpr = { kind: 'literal', value: lx.chunkValue, span: { start, end: lx.stopEnd } };
         lx.next();
         return value;
       }
+      // Not plain after all: scan again below, and report escape errors only once.
+      this.errors.length = errorCount;
       lx.pos = pos;
     }
     const raws: RawPart[] = [];
@@ -1224,6 +1229,13 @@ export class Parser {
     let q = lx.start;
     if (mode === TemplateMode.Quoted && lx.tok() === Tok.OQuote) {
       lx.pos = q;
+      return;
+    }
+    // When the expression ran on past the end of the line it started on, the lines after it are more
+    // likely the next arguments than part of this template: end the template's line there.
+    const nl = text.indexOf('\n', part.start);
+    if (mode !== TemplateMode.Bare && nl !== -1 && nl < q) {
+      lx.pos = nl > 0 && text.charCodeAt(nl - 1) === 13 ? nl - 1 : nl;
       return;
     }
     while (q < n) {

@@ -2,7 +2,7 @@ import { parseTree, ParseErrorCode } from 'jsonc-parser';
 import type { Node, ParseError } from 'jsonc-parser';
 import type { Span } from '../../model/span';
 import type { Block, BlockLabel, Body, BodyItem, Comment, Expr, HclFile, ObjectItem, SyntaxError as HclSyntaxError } from './ast';
-import { Parser } from './parser';
+import { MAX_DEPTH, Parser } from './parser';
 
 export interface TfJsonOptions {
   /** A `.tfvars.json` file: every top-level property is a variable value, not a block. */
@@ -58,8 +58,9 @@ export function parseTfJson(text: string, options: TfJsonOptions = {}): HclFile 
   try {
     new TfJsonReader(text, errors, comments).read(items, options.tfvars === true);
   } catch (e) {
+    // jsonc-parser recurses, so absurdly deep JSON exhausts the stack there; say so rather than crash.
     errors.push({
-      message: `Internal error in the Terraform JSON parser: ${e instanceof Error ? e.message : String(e)}`,
+      message: e instanceof RangeError ? 'The JSON is nested too deeply to be read' : `Internal error in the Terraform JSON parser: ${e instanceof Error ? e.message : String(e)}`,
       span: { start: 0, end: Math.min(1, text.length) },
     });
   }
@@ -78,6 +79,10 @@ function innerSpan(node: Node, text: string): Span {
 }
 
 class TfJsonReader {
+  private lineStarts: number[] | undefined;
+  private depth = 0;
+  private deepReported = false;
+
   constructor(
     private readonly text: string,
     private readonly errors: HclSyntaxError[],
@@ -196,6 +201,19 @@ class TfJsonReader {
   }
 
   private expr(node: Node): Expr {
+    if (this.depth >= MAX_DEPTH) {
+      // jsonc-parser builds any depth; converting it recursively must stop somewhere.
+      if (!this.deepReported) this.errors.push({ message: `Nesting is too deep (more than ${MAX_DEPTH} levels)`, span: spanOf(node) });
+      this.deepReported = true;
+      return { kind: 'invalid', span: spanOf(node) };
+    }
+    this.depth++;
+    const e = this.value(node);
+    this.depth--;
+    return e;
+  }
+
+  private value(node: Node): Expr {
     switch (node.type) {
       case 'string':
         return this.string(node);
@@ -238,27 +256,56 @@ class TfJsonReader {
     const text = this.text;
     const inner = innerSpan(node, text);
     if (text.slice(inner.start, inner.end) === value) {
-      // No JSON escapes: the template's offsets are the file's offsets.
-      const e = new Parser(text, this.errors, this.comments, inner.start, inner.end).parseBareTemplate(inner.start, inner.end);
+      // No JSON escapes: the template's offsets are the file's offsets. The parsers of all strings share
+      // one table of line starts, so messages with line numbers stay cheap in big files.
+      const parser = new Parser(text, this.errors, this.comments, inner.start, inner.end, this.lineStarts);
+      const e = parser.parseBareTemplate(inner.start, inner.end);
+      this.lineStarts ??= parser.lx.lineStartsIfComputed();
       e.span = span;
       return e;
     }
-    // With escapes the decoded text no longer lines up with the source, so every node inside gets the
-    // span of the whole string (precise enough to point at the value).
+    // With escapes, the decoded text is parsed on its own and its offsets are mapped back through the
+    // escapes, so `\"` inside `"${lookup(m, \"k\")}"` still leaves every node on its own source text.
+    const offsets = sourceOffsets(text, inner.start, inner.end, value.length);
     const errors: HclSyntaxError[] = [];
-    const e = new Parser(value, errors, [], 0, value.length).parseBareTemplate(0, value.length);
-    for (const err of errors) this.errors.push({ message: err.message, span });
-    respan(e, span);
+    const comments: Comment[] = [];
+    const e = new Parser(value, errors, comments, 0, value.length).parseBareTemplate(0, value.length);
+    const map = offsets
+      ? (s: Span): Span => ({ start: offsets[Math.min(s.start, value.length)], end: offsets[Math.min(s.end, value.length)] })
+      : (): Span => ({ start: span.start, end: span.end });
+    for (const err of errors) this.errors.push({ message: err.message, span: map(err.span) });
+    for (const c of comments) this.comments.push({ text: c.text, span: map(c.span) });
+    mapSpans(e, map);
+    e.span = span;
     return e;
   }
 }
 
-/** Gives every node of an expression the same span (iteratively, whatever the depth). */
-function respan(root: Expr, span: Span): void {
+/**
+ * For the content of a JSON string at [start, end) of `text` whose decoded value has `length` UTF-16
+ * units: the source offset of every decoded offset (0..length). Undefined if the escapes do not add up,
+ * which only happens for invalid JSON.
+ */
+function sourceOffsets(text: string, start: number, end: number, length: number): Int32Array | undefined {
+  const offsets = new Int32Array(length + 1);
+  let d = 0;
+  let p = start;
+  while (p < end && d < length) {
+    offsets[d++] = p;
+    if (text.charCodeAt(p) === 92 /* \ */) p += text.charCodeAt(p + 1) === 117 /* u */ ? 6 : 2;
+    else p++;
+  }
+  if (d !== length || p !== end) return undefined;
+  offsets[length] = end;
+  return offsets;
+}
+
+/** Replaces every span in an expression (iteratively, whatever the depth). */
+function mapSpans(root: Expr, map: (s: Span) => Span): void {
   const stack: Expr[] = [root];
   while (stack.length > 0) {
     const e = stack.pop() as Expr;
-    e.span = { start: span.start, end: span.end };
+    e.span = map(e.span);
     switch (e.kind) {
       case 'template':
         stack.push(...e.parts);
@@ -274,12 +321,12 @@ function respan(root: Expr, span: Span): void {
         break;
       case 'object':
         for (const item of e.items) {
-          item.span = { start: span.start, end: span.end };
+          item.span = map(item.span);
           stack.push(item.key, item.value);
         }
         break;
       case 'getattr':
-        e.nameSpan = { start: span.start, end: span.end };
+        e.nameSpan = map(e.nameSpan);
         stack.push(e.object);
         break;
       case 'index':
@@ -289,7 +336,7 @@ function respan(root: Expr, span: Span): void {
         stack.push(e.source, e.each);
         break;
       case 'call':
-        e.nameSpan = { start: span.start, end: span.end };
+        e.nameSpan = map(e.nameSpan);
         stack.push(...e.args);
         break;
       case 'for':
