@@ -23,7 +23,9 @@ export function applyEdits(files: Record<string, string>, edits: { file: string;
   for (const e of edits) (byFile.get(e.file) ?? byFile.set(e.file, []).get(e.file)!).push(e);
   for (const [file, es] of byFile) {
     let text = out[file];
-    for (const e of [...es].sort((a, b) => b.span.start - a.span.start)) text = text.slice(0, e.span.start) + e.newText + text.slice(e.span.end);
+    // Right to left; inserts at the same offset keep their array order in the result, as LSP specifies.
+    const ordered = es.map((e, i) => ({ e, i })).sort((a, b) => b.e.span.start - a.e.span.start || b.i - a.i);
+    for (const { e } of ordered) text = text.slice(0, e.span.start) + e.newText + text.slice(e.span.end);
     out[file] = text;
   }
   return out;

@@ -2,7 +2,7 @@ import type { Hop, HopKind, PrivateLinkPath, Verdict } from '../model/finding';
 import type { Location } from '../model/span';
 import type { Settings } from '../settings';
 import { type Compute, type Endpoint, type Graph, type LoadBalancer, type Listener, type TargetGroup, type TargetNode, type SgSet, sameTarget, subnetCidrs, vpcCidrs } from './build';
-import { allows, defaultSg, describeRule, type PeerSet, type SecurityGroup, type SgRule } from './securityGroups';
+import { allowsAll, defaultSg, describeRule, type PeerSet, type SecurityGroup, type SgRule } from './securityGroups';
 import { targetId } from './refs';
 
 /**
@@ -78,14 +78,10 @@ function checkGroups(
   proto: string,
   port: number,
 ): { verdict: Verdict; reason?: string; by?: SgRule } {
-  let unknownReason: string | undefined;
-  for (const g of set.groups) {
-    const a = allows(g, direction, peer, proto, port);
-    if (a.verdict === 'open') return { verdict: 'open', by: a.by[0] };
-    if (a.verdict === 'unknown') unknownReason ??= a.reason;
-  }
+  const a = allowsAll(set.groups, direction, peer, proto, port);
+  if (a.verdict === 'open') return { verdict: 'open', by: a.by[0] };
   if (set.unresolved.length > 0) return { verdict: 'unknown', reason: set.unresolved[0] };
-  if (unknownReason) return { verdict: 'unknown', reason: unknownReason };
+  if (a.verdict === 'unknown') return { verdict: 'unknown', reason: a.reason };
   return { verdict: 'blocked' };
 }
 

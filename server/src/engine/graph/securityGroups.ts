@@ -298,22 +298,45 @@ function portMatches(r: SgRule, p: number): boolean | undefined {
  * not known (or the group's rule set may be incomplete).
  */
 export function allows(sg: SecurityGroup, direction: 'ingress' | 'egress', peer: PeerSet, proto: string, p: number): Allowance {
-  const rules = sg[direction];
+  return allowsAll([sg], direction, peer, proto, p);
+}
+
+/**
+ * The same over every group attached to one network interface, whose rules are unioned. A peer with several
+ * address ranges (a client in two subnets) is admitted when each range is covered by some rule; rules are
+ * per address, so two rules may cover it together.
+ */
+export function allowsAll(groups: SecurityGroup[], direction: 'ingress' | 'egress', peer: PeerSet, proto: string, p: number): Allowance {
   const unknowns: string[] = [];
   const near: SgRule[] = [];
-  for (const r of rules) {
-    const pm = protoMatches(r.protocol, proto);
-    const portm = portMatches(r, p);
-    if (pm === false || portm === false) continue;
-    near.push(r);
-    const peerm = peerMatches(r.peer, sg, peer);
-    if (pm === true && portm === true && peerm.match === true) return { verdict: 'open', by: [r] };
-    if (peerm.match !== false) {
-      unknowns.push(pm === undefined ? 'the protocol of a rule is not known' : portm === undefined ? 'the ports of a rule are not known' : (peerm.reason ?? 'a rule peer is not known'));
+  const covered = new Map<number, SgRule>();
+  for (const sg of groups) {
+    for (const r of sg[direction]) {
+      const pm = protoMatches(r.protocol, proto);
+      const portm = portMatches(r, p);
+      if (pm === false || portm === false) continue;
+      near.push(r);
+      const sure = pm === true && portm === true;
+      if (r.peer.kind === 'cidr' && r.peer.cidr !== '0.0.0.0/0' && peer.cidrs && peer.cidrs.length > 0) {
+        peer.cidrs.forEach((c, i) => {
+          const inside = cidrContains((r.peer as { cidr: string }).cidr, c);
+          if (inside === undefined) unknowns.push(`CIDR "${(r.peer as { cidr: string }).cidr}" or "${c}" cannot be read`);
+          else if (inside && sure) covered.set(i, r);
+          else if (inside) unknowns.push(pm === undefined ? 'the protocol of a rule is not known' : 'the ports of a rule are not known');
+        });
+        continue;
+      }
+      const peerm = peerMatches(r.peer, sg, peer);
+      if (sure && peerm.match === true) return { verdict: 'open', by: [r] };
+      if (peerm.match !== false) {
+        unknowns.push(pm === undefined ? 'the protocol of a rule is not known' : portm === undefined ? 'the ports of a rule are not known' : (peerm.reason ?? 'a rule peer is not known'));
+      }
     }
   }
+  if (peer.cidrs && peer.cidrs.length > 0 && covered.size === peer.cidrs.length) return { verdict: 'open', by: [...new Set(covered.values())] };
   if (unknowns.length > 0) return { verdict: 'unknown', reason: unknowns[0], near };
-  if (sg.incomplete.length > 0) return { verdict: 'unknown', reason: sg.incomplete[0], near };
+  const incomplete = groups.find((g) => g.incomplete.length > 0);
+  if (incomplete) return { verdict: 'unknown', reason: incomplete.incomplete[0], near };
   return { verdict: 'blocked', near };
 }
 

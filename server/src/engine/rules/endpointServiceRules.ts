@@ -258,7 +258,13 @@ function appendElementEdit(text: string, shape: ListShape, element: string): Tex
   }
   let j = last.end;
   while (j < text.length && /[ \t\r\n]/.test(text[j])) j++;
-  if (text[j] === ',') return { file: shape.file, span: { start: j + 1, end: j + 1 }, newText: `${nl}${indentAt(text, last.start)}${element},` };
+  if (text[j] === ',') {
+    // After the trailing comma's line, so a comment on that line stays with its element.
+    let at2 = lineEndAt(text, j);
+    if (at2 > 0 && text[at2 - 1] === '\r') at2--;
+    if (at2 >= shape.close! || text.slice(j + 1, at2).trim().startsWith(']')) at2 = j + 1;
+    return { file: shape.file, span: { start: at2, end: at2 }, newText: `${nl}${indentAt(text, last.start)}${element},` };
+  }
   if (text.slice(last.end, shape.close).includes('\n')) return { file: shape.file, span: { start: last.end, end: last.end }, newText: `,${nl}${indentAt(text, last.start)}${element}` };
   return { file: shape.file, span: { start: last.end, end: last.end }, newText: `, ${element}` };
 }
@@ -409,8 +415,9 @@ export const PL004: Rule = {
       for (const rules of byDecl.values()) {
         emit({
           unnecessary: true,
-          message: `Egress rule ${rules.map(describeRule).join(', ')} of ${r.address} does not restrict PrivateLink traffic: the group is attached only to interface endpoint${endpoints.length > 1 ? 's' : ''} ${names}, which only answer connections clients open, and replies leave whatever the egress rules say.`,
-          location: rules[0].origin,
+          message: `Egress rule ${rules.map(describeRule).join(', ')} of ${r.address} does not restrict PrivateLink traffic: the group is attached only to interface endpoint${endpoints.length > 1 ? 's' : ''} ${names}; an endpoint only answers connections that clients open, and replies leave whatever the egress rules say.`,
+          // A rule resource is marked by its name, like every other finding on a resource.
+          location: rules[0].inline ? rules[0].origin : at(rules[0].declaredBy),
           related: endpoints.map((e) => ({ location: at(e.resource), message: `interface endpoint ${e.resource.address}` })),
           fixes: [fix],
         });
@@ -527,6 +534,16 @@ function serviceZones(g: Graph, s: EndpointService): LbZones | undefined {
   return { lbs, subnets };
 }
 
+function hasServiceRegion(r: Resource): boolean {
+  const v = r.attrs[prop(r, 'service_region', 'ServiceRegion')];
+  return !!v && v.kind !== 'null';
+}
+
+/** The Region part of a zone: `euw1` of `euw1-az1`, `eu-west-1` of `eu-west-1a`. */
+function regionOf(zone: string, mode: 'id' | 'name'): string {
+  return mode === 'id' ? zone.replace(/-az\d+$/, '') : zone.replace(/[a-z]$/, '');
+}
+
 /**
  * PL008: endpoint interfaces can only be placed in zones the service's NLBs are enabled in (A2.8). AZ ids
  * are compared when both sides give them; names mean different zones in different accounts, so a
@@ -538,7 +555,8 @@ export const PL008: Rule = {
     const g = ctx.graph;
     for (const e of interfaceEndpoints(g)) {
       const s = e.service;
-      if (!s) continue;
+      // A cross-Region endpoint (service_region) lives in the consumer's Region, not the NLB's.
+      if (!s || hasServiceRegion(e.resource)) continue;
       const zones = serviceZones(g, s);
       if (!zones) continue;
       const subnets = endpointSubnets(ctx, e);
@@ -550,6 +568,8 @@ export const PL008: Rule = {
         const zone = azOf(sn, mode)!;
         const served = [...new Set(zones.subnets.map((x) => azOf(x, mode)!))];
         if (served.includes(zone)) continue;
+        // Zones of another Region (a cross-Region service) are not comparable with the consumer's.
+        if (!served.some((z) => regionOf(z, mode) === regionOf(zone, mode))) continue;
         const crossAccount = !sameAccount(e.resource, s.resource);
         const severity: Severity = mode === 'name' && crossAccount ? 'warning' : 'error';
         const lbNames = zones.lbs.map((x) => x.resource.address).join(', ');
@@ -611,12 +631,12 @@ export const PL009: Rule = {
       const hostnames = boolSetting(v, hostName, false);
       const support = boolSetting(v, supportName, true);
       if (hostnames === undefined || support === undefined || (hostnames && support)) continue;
-      const off = [!hostnames && `DNS hostnames${v.attrSpans[hostName] ? '' : ' (off by default)'}`, !support && 'DNS resolution'].filter(Boolean).join(' and ');
+      const off = [!hostnames && `DNS hostnames are off${v.attrSpans[hostName] ? '' : ' (the default)'}`, !support && 'DNS resolution is off'].filter(Boolean).join(' and ');
       const r = e.resource;
       const pdns = prop(r, 'private_dns_enabled', 'PrivateDnsEnabled');
       const disable = setAttributeFix(r, ctx.textOf, pdns, 'false', 'false', `Turn private DNS off on ${r.address}`);
       emit({
-        message: `Interface endpoint ${r.address} enables private DNS, but its VPC ${v.address} has ${off} turned off; private DNS needs both DNS hostnames and DNS resolution.`,
+        message: `Interface endpoint ${r.address} enables private DNS, but in its VPC ${v.address} ${off}; private DNS needs both DNS hostnames and DNS resolution turned on.`,
         location: valueLoc(r, pdns),
         related: [{ location: at(v), message: `VPC ${v.address}` }],
         fixes: [vpcDnsFix(v, ctx.textOf), disable && { ...disable, preferred: false }],
@@ -689,13 +709,15 @@ export const PL010: Rule = {
       if (isUnreadable(nameVal) || (nameVal && nameVal.kind !== 'null')) continue;
       const r = e.resource;
       const pdns = prop(r, 'private_dns_enabled', 'PrivateDnsEnabled');
+      const off = setAttributeFix(r, ctx.textOf, pdns, 'false', 'false', `Turn private DNS off on ${r.address}`);
       emit({
         message: tf(sr)
           ? `Interface endpoint ${r.address} enables private DNS, but endpoint service ${sr.address} has no private_dns_name, so there is no name to resolve privately.`
           : `Interface endpoint ${r.address} enables private DNS, but AWS::EC2::VPCEndpointService ${sr.address} cannot declare a private DNS name; it must be set (and verified) outside the template, or private DNS turned off.`,
         location: valueLoc(r, pdns),
         related: [{ location: at(sr), message: `endpoint service ${sr.address}` }],
-        fixes: [setAttributeFix(r, ctx.textOf, pdns, 'false', 'false', `Turn private DNS off on ${r.address}`)],
+        // Not preferred: giving the service a (verified) name is the other way out.
+        fixes: [off && { ...off, preferred: false }],
       });
     }
     for (const s of g.services) {
@@ -855,8 +877,9 @@ function endpointIpFixFor(ctx: RuleContext, e: Endpoint, serviceTypes: string[] 
 /** The whole attribute as written in the resource (so all of it is marked unnecessary), or where a module input set it. */
 function settingLoc(r: Resource, name: string): Location {
   const o = r.attrs[name]?.origin;
-  if (o && (o.file !== r.file || !within(o.span, r.span))) return o;
-  return attrLoc(r, name);
+  const span = r.attrSpans[name];
+  if (span && (!o || (o.file === r.file && within(o.span, span)))) return { file: r.file, span };
+  return o ?? attrLoc(r, name);
 }
 
 /** PL012: AWS allows full access through endpoints to endpoint services; a policy there enforces nothing (A3.11). */
@@ -934,7 +957,7 @@ function accepterFix(ctx: RuleContext, e: Endpoint, s: EndpointService): Fix | u
   const ind = indentAt(text, sr.span.start);
   const providerSpan = sr.attrSpans.provider;
   const lines = ['', `${ind}resource "aws_vpc_endpoint_connection_accepter" "${name}" {`];
-  if (providerSpan) lines.push(`${ind}  ${text.slice(providerSpan.start, providerSpan.end).replace(/\s*=\s*/, ' = ')}`);
+  if (providerSpan) lines.push(`${ind}  ${text.slice(providerSpan.start, providerSpan.end).replace(/\s*=\s*/, '                = ')}`);
   lines.push(`${ind}  vpc_endpoint_service_id = ${tfRef(sr, 'id')}`, `${ind}  vpc_endpoint_id         = ${tfRef(r, 'id')}`, `${ind}}`);
   let end = lineEndAt(text, sr.span.end - 1);
   if (end > 0 && text[end - 1] === '\r') end--;

@@ -3,14 +3,16 @@ import { RULES_BY_ID } from './catalog';
 import type { Rule, RuleContext } from './types';
 import { PL001, PL002, PL003, PL021, PL022, PL024, PL025 } from './pathRules';
 import { PL005, PL006 } from './endpointRules';
+import { PL004, PL007, PL008, PL009, PL010, PL011, PL012, PL033 } from './endpointServiceRules';
 import { PL013, PL014, PL015, PL016, PL017 } from './serviceRules';
 import { PL020, PL023 } from './nlbRules';
 import { PL031, PL035 } from './hygieneRules';
+import { PL018, PL019, PL026, PL027, PL028, PL029, PL030, PL032, PL034 } from './lbTargetRules';
 
 export type { RuleContext, Rule } from './types';
 
 /** Every implemented rule. catalog.ts says which ids are implemented; a test keeps the two in step. */
-export const RULE_CHECKS: readonly Rule[] = [PL001, PL002, PL003, PL005, PL006, PL013, PL014, PL015, PL016, PL017, PL020, PL021, PL022, PL023, PL024, PL025, PL031, PL035];
+export const RULE_CHECKS: readonly Rule[] = [PL001, PL002, PL003, PL005, PL006, PL013, PL014, PL015, PL016, PL017, PL020, PL021, PL022, PL023, PL024, PL025, PL031, PL035, PL018, PL019, PL026, PL027, PL028, PL029, PL030, PL032, PL034, PL004, PL007, PL008, PL009, PL010, PL011, PL012, PL033];
 
 /** Runs every implemented rule over the graph and the evaluated paths. */
 export function runRules(ctx: RuleContext): Finding[] {

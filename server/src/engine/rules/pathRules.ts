@@ -48,7 +48,7 @@ export const PL003: Rule = {
       for (const prob of p.problems) {
         if (prob.ruleId !== 'PL003' || !p.endpoint) continue;
         blocked.add(p.endpoint.resource.key);
-        emit({ severity: 'error', message: prob.message, location: prob.location, related: prob.related, fixes: [endpointSgFix(p.endpoint, ctx.textOf)] });
+        emit({ severity: 'error', message: prob.message, location: prob.location, related: prob.related, fixes: [endpointSgFix(p.endpoint, ctx)] });
       }
     }
     for (const e of ctx.graph.endpoints) {
@@ -70,7 +70,7 @@ export const PL003: Rule = {
           ? `Interface endpoint ${r.address} sets no security groups, so AWS attaches the VPC default security group, which ${dsg!.resource!.address} leaves without any rule admitting traffic.`
           : `Interface endpoint ${r.address} sets no security groups, so AWS attaches the VPC default security group, which admits only its own members.`,
         location: at(r),
-        fixes: [endpointSgFix(e, ctx.textOf)],
+        fixes: [endpointSgFix(e, ctx)],
       });
     }
   },
@@ -85,8 +85,16 @@ function enforcementOffFix(lb: LoadBalancer, textOf: TextOf): Fix | undefined {
 }
 
 /** PL003: give the endpoint a security group of its own. */
-export function endpointSgFix(e: Endpoint, textOf: TextOf): Fix | undefined {
+export function endpointSgFix(e: Endpoint, ctx: RuleContext): Fix | undefined {
+  const textOf = ctx.textOf;
   const r = e.resource;
+  // A name no resource of the same module or template already has.
+  const taken = new Set(ctx.graph.index.all.filter((x) => x.root === r.root && (x.modulePath ?? '') === (r.modulePath ?? '')).map((x) => (x.lang === 'terraform' ? x.address.replace(/\[.*$/, '') : x.address)));
+  const unique = (name: string, qualify: (n: string) => string) => {
+    let n = name;
+    for (let i = 2; taken.has(qualify(n)); i++) n = `${name}${r.lang === 'terraform' ? '_' : ''}${i}`;
+    return n;
+  };
   const text = textOf(r.file);
   if (text === undefined || !isDeclaredInFile(r, text)) return undefined;
   const tf = r.lang === 'terraform';
@@ -98,7 +106,7 @@ export function endpointSgFix(e: Endpoint, textOf: TextOf): Fix | undefined {
   const nl = text.includes('\r\n') ? '\r\n' : '\n';
   const base = r.address.replace(/\[.*?\]/g, '').replace(/^.*\./, '').replace(/[^A-Za-z0-9_]/g, '_');
   if (tf) {
-    const sgName = `${base}_vpce`;
+    const sgName = unique(`${base}_vpce`, (n) => `${r.modulePath ? `${r.modulePath}.` : ''}aws_security_group.${n}`);
     const set = setAttributeFix(r, textOf, 'security_group_ids', `[aws_security_group.${sgName}.id]`, '', '');
     if (!set) return undefined;
     let end = text.indexOf('\n', r.span.end - 1);
@@ -108,7 +116,7 @@ export function endpointSgFix(e: Endpoint, textOf: TextOf): Fix | undefined {
     return { title: `Create a security group for ${r.address}`, edits: [...set.edits, { file: r.file, span: { start: end, end }, newText: nl + sg }], preferred: true };
   }
   if (r.file.toLowerCase().endsWith('.json')) return undefined;
-  const sgName = `${r.address}Sg`;
+  const sgName = unique(`${r.address}Sg`, (n) => n);
   const set = setAttributeFix(r, textOf, 'SecurityGroupIds', '', `[!GetAtt ${sgName}.GroupId]`, '');
   if (!set) return undefined;
   const unit = '  ';

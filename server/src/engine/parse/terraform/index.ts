@@ -1,5 +1,5 @@
 import type { BodyItem, Comment, HclFile, SyntaxError as HclSyntaxError } from './ast';
-import { Parser } from './parser';
+import { Parser, exact } from './parser';
 
 export type * from './ast';
 export type { Span } from '../../model/span';
@@ -28,5 +28,5 @@ export function parseHcl(text: string): HclFile {
       span: { start: at, end: Math.min(at + 1, text.length) },
     });
   }
-  return { body: { items, span: { start: 0, end: text.length } }, errors, comments };
+  return { body: { items: exact(items), span: { start: 0, end: text.length } }, errors, comments };
 }

@@ -113,6 +113,14 @@ function binaryOp(t: Tok): BinaryOp {
   }
 }
 
+/**
+ * A copy of an array built by `push` with no spare capacity. V8 grows a pushed array to 17 slots at
+ * once, and trees are kept per open file: exact arrays make them about an eighth smaller.
+ */
+export function exact<T>(a: T[]): T[] {
+  return a.length === 0 ? [] : a.slice();
+}
+
 function invalid(start: number, end: number): InvalidExpr {
   return { kind: 'invalid', span: { start, end } };
 }
@@ -381,7 +389,7 @@ export class Parser {
       kind: 'block',
       type,
       typeSpan: { start: typeStart, end: typeEnd },
-      labels,
+      labels: exact(labels),
       body: { items: [], span: { start: headerEnd, end: headerEnd } },
       span: { start: typeStart, end: headerEnd },
       openBrace: -1,
@@ -413,6 +421,7 @@ export class Parser {
       const singleLine = lx.tok() !== Tok.Newline && lx.tok() !== Tok.RBrace && lx.tok() !== Tok.EOF;
       this.depth++;
       close = this.parseItems(block.body.items, open, singleLine, inCheck || type === 'check');
+      block.body.items = exact(block.body.items);
       this.depth--;
     }
     block.closeBrace = close;
@@ -677,7 +686,7 @@ export class Parser {
     }
     lx.skipNewlines = saved;
     const e = end >= 0 ? end : args.length > 0 ? args[args.length - 1].span.end : open + 1;
-    return { kind: 'call', name, nameSpan: { start: nameStart, end: nameEnd }, args, expandFinal, span: { start: nameStart, end: e } };
+    return { kind: 'call', name, nameSpan: { start: nameStart, end: nameEnd }, args: exact(args), expandFinal, span: { start: nameStart, end: e } };
   }
 
   /** `provider::aws::arn_parse(...)`: a provider-defined function. */
@@ -766,7 +775,7 @@ export class Parser {
     }
     lx.skipNewlines = saved;
     const e = end >= 0 ? end : items.length > 0 ? items[items.length - 1].span.end : open + 1;
-    return { kind: 'tuple', items, span: { start: open, end: e } };
+    return { kind: 'tuple', items: exact(items), span: { start: open, end: e } };
   }
 
   /**
@@ -849,7 +858,7 @@ export class Parser {
     }
     lx.skipNewlines = saved;
     const e = end >= 0 ? end : items.length > 0 ? items[items.length - 1].span.end : open + 1;
-    return { kind: 'object', items, span: { start: open, end: e } };
+    return { kind: 'object', items: exact(items), span: { start: open, end: e } };
   }
 
   /** `[for ...]` / `{for ...}`; the current token is `for` and line breaks are already ignored. */
@@ -1352,7 +1361,7 @@ export class Parser {
       parent.parts.push(this.closeDirective(frame, end));
       parent.litOpen = false;
     }
-    return { kind: 'template', parts: root.parts, heredoc, span: { start, end } };
+    return { kind: 'template', parts: exact(root.parts), heredoc, span: { start, end } };
   }
 
   private closeDirective(frame: TemplateFrame, end: number): TemplateIfExpr | TemplateForExpr {
@@ -1360,10 +1369,10 @@ export class Parser {
     const span = { start: open.start, end };
     const cond = open.expr ?? invalid(open.end, open.end);
     if (frame.kind === 'if') {
-      if (frame.then === undefined) return { kind: 'templateIf', cond, then: frame.parts, span };
-      return { kind: 'templateIf', cond, then: frame.then, else: frame.parts, span };
+      if (frame.then === undefined) return { kind: 'templateIf', cond, then: exact(frame.parts), span };
+      return { kind: 'templateIf', cond, then: exact(frame.then), else: exact(frame.parts), span };
     }
-    const e: TemplateForExpr = { kind: 'templateFor', valueVar: open.valueVar, collection: cond, body: frame.parts, span };
+    const e: TemplateForExpr = { kind: 'templateFor', valueVar: open.valueVar, collection: cond, body: exact(frame.parts), span };
     if (open.keyVar !== undefined) e.keyVar = open.keyVar;
     return e;
   }
