@@ -80,8 +80,10 @@ export class Analyzer {
           entry.hcl = parseHcl(text);
           break;
         case 'tfjson':
-        case 'tfvarsjson':
           entry.hcl = parseTfJson(text);
+          break;
+        case 'tfvarsjson':
+          entry.hcl = parseTfJson(text, { tfvars: true });
           break;
         case 'cfn-yaml': {
           // `.template` files are often JSON.

@@ -1,6 +1,8 @@
 import type { Fix } from '../model/finding';
 import type { Endpoint, LoadBalancer } from '../graph/build';
 import { clientsOf } from '../graph/paths';
+import { sameTarget } from '../graph/build';
+import { describeRule } from '../graph/securityGroups';
 import { replacePeerFix, setAttributeFix, sgRuleFix, isDeclaredInFile, type TextOf } from './fixes';
 import { at, prop, type Rule, type RuleContext } from './types';
 
@@ -32,7 +34,54 @@ function pathRule(id: string, extraFixes?: (ctx: RuleContext, p: RuleContext['pa
 export const PL001 = pathRule('PL001');
 export const PL002 = pathRule('PL002');
 export const PL021 = pathRule('PL021', (ctx, p) => [p.lb && enforcementOffFix(p.lb, ctx.textOf)]);
-export const PL022 = pathRule('PL022', (ctx, p) => [p.lb && enforcementOffFix(p.lb, ctx.textOf)]);
+const PL022_BLOCKING = pathRule('PL022', (ctx, p) => [p.lb && enforcementOffFix(p.lb, ctx.textOf)]);
+
+/**
+ * PL022 also covers a security-group reference that blocks nothing only because another rule admits the
+ * consumers: it still matches no PrivateLink traffic (A4.4), so it is reported as a warning there.
+ */
+export const PL022: Rule = {
+  id: 'PL022',
+  check(ctx, emit) {
+    const reported = new Set<string>();
+    PL022_BLOCKING.check(ctx, (f) => {
+      reported.add(`${f.location.file}:${f.location.span.start}`);
+      emit(f);
+    });
+    const byLb = new Map<string, Set<number>>();
+    for (const s of ctx.graph.services) {
+      for (const t of s.lbs) {
+        const lb = t.kind === 'resource' ? ctx.graph.lbs.get(t.resource.key) : undefined;
+        if (!lb || lb.noSgs || lb.enforcePrivateLink === 'off') continue;
+        const ports = byLb.get(lb.resource.key) ?? byLb.set(lb.resource.key, new Set()).get(lb.resource.key)!;
+        for (const l of lb.listeners) if (l.port !== undefined) ports.add(l.port);
+      }
+    }
+    for (const [key, ports] of byLb) {
+      const lb = ctx.graph.lbs.get(key)!;
+      for (const sg of lb.sgs.groups) {
+        for (const rule of sg.ingress) {
+          if (rule.peer.kind !== 'sg' || reported.has(`${rule.origin.file}:${rule.origin.span.start}`)) continue;
+          const onPort = [...ports].some((p) => rule.protocol === '-1' || (rule.fromPort !== undefined && rule.toPort !== undefined && rule.fromPort <= p && p <= rule.toPort));
+          if (!onPort) continue;
+          const t = rule.peer.target;
+          // Only what is known to be outside the NLB's VPC: another VPC's group, or an `<account>/sg-…` id.
+          const ref = t.kind === 'resource' ? ctx.graph.sgs.get(t.resource.key) : undefined;
+          const otherVpc = ref && sameTarget(ref.vpc, sg.vpc) === false;
+          const crossAccount = t.kind === 'literal' && t.id.includes('/');
+          if (!otherVpc && !crossAccount) continue;
+          reported.add(`${rule.origin.file}:${rule.origin.span.start}`);
+          emit({
+            severity: 'warning',
+            message: `NLB security group ${sg.resource?.address ?? ''} admits ${describeRule(rule)}, which matches no PrivateLink traffic: it reaches ${lb.resource.address} from the client's private IP.`,
+            location: rule.origin,
+            fixes: [enforcementOffFix(lb, ctx.textOf)],
+          });
+        }
+      }
+    }
+  },
+};
 export const PL024 = pathRule('PL024');
 export const PL025 = pathRule('PL025');
 
