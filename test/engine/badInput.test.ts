@@ -46,3 +46,13 @@ test('a very large file is read without a hang', () => {
   const r = analyze('/ws/big.tf', text);
   assert.equal(r.resources.length, 20000);
 });
+
+test('terraform.tfvars.json sets variables (lists and numbers are values, not blocks)', () => {
+  const a = new Analyzer();
+  a.setFile('/ws/main.tf', 'variable "ports" {}\nvariable "cidrs" {}\nresource "x_thing" "t" {\n  ports = var.ports\n  cidrs = var.cidrs\n}\n');
+  a.setFile('/ws/terraform.tfvars.json', '{ "ports": [443, 8443], "cidrs": ["10.0.0.0/16"] }');
+  const r = a.analyze(DEFAULT_SETTINGS);
+  assert.deepEqual(r.findings.filter((f) => f.ruleId === 'parse-error'), []);
+  const t = r.resources.find((x) => x.address === 'x_thing.t')!;
+  assert.deepEqual(t.attrs.ports.kind === 'list' && t.attrs.ports.items.map((i) => (i.kind === 'number' ? i.value : null)), [443, 8443]);
+});
