@@ -214,3 +214,18 @@ test('settings: turning PL002 off removes it, per folder, and turning it back on
     const back = await server.waitForDiagnostics(uri, (ds) => pl002(ds).length > 0, 'PL002 back');
     assert.equal(pl002(back.diagnostics)[0].severity, DiagnosticSeverity.Warning, 'the configured severity wins');
   }));
+
+test('editing the provider file updates the diagnostics of the consumer file that depends on it', () =>
+  withWorkspace({}, async ({ server, consumer, provider, providerText }) => {
+    const consumerUri = uriOf(consumer);
+    await server.waitForDiagnostics(consumerUri, (ds) => pl002(ds).length === 1 && /TCP 443/.test(pl002(ds)[0].message), 'PL002 on 443');
+    const { uri } = await server.open(provider, providerText);
+    // The listener moves to 8443: the consumer's finding follows the provider's port.
+    const moved = providerText.replace(/(resource "aws_lb_listener"[\s\S]*?port\s*=\s*)443/, '$18443');
+    assert.notEqual(moved, providerText, 'the fixture has a listener on 443');
+    await server.change(uri, moved);
+    await server.waitForDiagnostics(consumerUri, (ds) => pl002(ds).length === 1 && /TCP 8443/.test(pl002(ds)[0].message), 'PL002 on 8443');
+    // Without a load balancer behind the service there is no port to check: the finding goes away.
+    await server.change(uri, moved.replace(/network_load_balancer_arns\s*=\s*\[[^\]]*\]/, 'network_load_balancer_arns = []'));
+    await server.waitForDiagnostics(consumerUri, (ds) => pl002(ds).length === 0, 'no PL002');
+  }));
