@@ -449,7 +449,8 @@ const CASES: FixCase[] = [
     rule: 'PL003',
     client: 'aws_instance.client',
     writes: /security_group_ids = \[aws_security_group\.api_vpce\.id\]/,
-    then: ['PL002'],
+    // The new group admits the known client, so the endpoint hop opens without a PL002 round trip.
+    hop: 'endpointSg',
   },
   {
     // The consumer's other group is named ApiSg here, so that the name the fix picks (EndpointSg) is free.
@@ -458,7 +459,7 @@ const CASES: FixCase[] = [
     rule: 'PL003',
     client: 'Client',
     writes: /Type: AWS::EC2::SecurityGroup/,
-    then: ['PL002'],
+    hop: 'endpointSg',
   },
   // PL014: automatic acceptance.
   {

@@ -213,19 +213,19 @@ export function buildSecurityGroups(idx: ResourceIndex): Map<string, SecurityGro
   };
   for (const r of idx.ofType('aws_security_group_rule')) {
     const dir = asString(r.attrs.type) === 'egress' ? 'egress' : 'ingress';
-    attach(r, r.attrs.security_group_id, () => tfRules(dir, r.attrs, idx, r, { file: r.file, span: r.span }, false, 'classic'));
+    attach(r, r.attrs.security_group_id, () => tfRules(dir, r.attrs, idx, r, { file: r.file, span: r.nameSpan }, false, 'classic'));
   }
   for (const [type, dir] of [
     ['aws_vpc_security_group_ingress_rule', 'ingress'],
     ['aws_vpc_security_group_egress_rule', 'egress'],
   ] as const) {
-    for (const r of idx.ofType(type)) attach(r, r.attrs.security_group_id, () => tfRules(dir, r.attrs, idx, r, { file: r.file, span: r.span }, false, 'vpc'));
+    for (const r of idx.ofType(type)) attach(r, r.attrs.security_group_id, () => tfRules(dir, r.attrs, idx, r, { file: r.file, span: r.nameSpan }, false, 'vpc'));
   }
   for (const [type, dir] of [
     ['AWS::EC2::SecurityGroupIngress', 'ingress'],
     ['AWS::EC2::SecurityGroupEgress', 'egress'],
   ] as const) {
-    for (const r of idx.ofType(type)) attach(r, r.attrs.GroupId, () => cfnRule(dir, r.attrs, idx, r, { file: r.file, span: r.span }, false));
+    for (const r of idx.ofType(type)) attach(r, r.attrs.GroupId, () => cfnRule(dir, r.attrs, idx, r, { file: r.file, span: r.nameSpan }, false));
   }
   // Rules attached to unknown groups make every group of the same root possibly incomplete.
   for (const f of floating) {

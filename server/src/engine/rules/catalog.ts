@@ -53,7 +53,7 @@ export const RULES: readonly RuleMeta[] = [
   R('PL031', 'broad-rule-on-path', 'warning', true, true),
   R('PL032', 'sg-vpc-mismatch', 'error', false, true),
   R('PL033', 'acceptance-without-accepter', 'info', true, true),
-  R('PL034', 'no-flow-logs', 'info', true, true),
+  R('PL034', 'no-flow-logs', 'info', false, true),
   R('PL035', 'unresolved-reference', 'info', false, true),
 ];
 

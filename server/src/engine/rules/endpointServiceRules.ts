@@ -199,6 +199,8 @@ function listShape(r: Resource, name: string, text: string): ListShape | undefin
   if (!attrSpan || !v || v.kind !== 'list' || !v.origin || v.origin.file !== r.file || !within(v.origin.span, attrSpan)) return undefined;
   const s = v.origin.span;
   if (text[s.start] === '[') {
+    // `[for s in ... : s.id]` is one expression, not a list of written elements.
+    if (tf(r) && /^\[\s*for\s/.test(text.slice(s.start, s.end))) return undefined;
     const close = lastContent(text, s);
     if (text[close] !== ']') return undefined;
     const elements = splitFlow(text, s.start + 1, close, tf(r));

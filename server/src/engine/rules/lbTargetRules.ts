@@ -264,6 +264,7 @@ export const PL019: Rule = {
   id: 'PL019',
   check(ctx, emit) {
     for (const { lb, services } of lbsBehindServices(ctx.graph)) {
+      if (lb.type !== 'network') continue;
       // Each count/for_each instance is its own listener; a listener whose instances cannot be known counts
       // as none, so the error is raised only when the known listeners alone are over the limit.
       const known = lb.listeners.filter((l) => !instancesUnknown(l.resource));
@@ -285,7 +286,7 @@ export const PL019: Rule = {
 // ---------------------------------------------------------------------------------------------------------
 // PL026
 
-/** The addresses an NLB's traffic comes from: its subnets' CIDRs and its VPC's, and their symbolic names. */
+/** The addresses an NLB's traffic comes from: its subnets' CIDRs and its VPC's (when known), and the VPC. */
 function nlbAddresses(g: Graph, lb: LoadBalancer, tg: TargetGroup): { cidrs: string[]; vpc: Target } {
   const cidrs: string[] = [];
   for (const s of subnetsOf(g, lb.subnets) ?? []) if (s.cidr) cidrs.push(s.cidr);
@@ -412,12 +413,19 @@ function noForward(g: Graph, lb: LoadBalancer, l: Listener): { why: string; tgs?
   return undefined;
 }
 
-/** An action that is not known statically (a `dynamic` block over unknowns, a type from a variable). */
+const ACTION_TYPES = new Set(['forward', 'redirect', 'fixed-response', 'authenticate-oidc', 'authenticate-cognito']);
+
+/**
+ * An action that is not known statically: a `dynamic` block over unknowns, a type from a variable, or a type
+ * that is none of the listener action types (a module model's stand-in for an action it does not describe).
+ */
 function firstUnknownItem(v: Value): boolean {
   return asList(v).some((i) => {
     if (i.kind !== 'object') return true;
     const type = getAttr(i, 'type') ?? getAttr(i, 'Type');
-    return type !== undefined && asString(type) === undefined;
+    if (type === undefined) return false;
+    const t = asString(type)?.toLowerCase();
+    return t === undefined || !ACTION_TYPES.has(t);
   });
 }
 

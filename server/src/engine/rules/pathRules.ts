@@ -1,9 +1,9 @@
 import type { Fix } from '../model/finding';
 import type { Endpoint, LoadBalancer } from '../graph/build';
 import { clientsOf } from '../graph/paths';
-import { sameTarget } from '../graph/build';
+import { sameTarget, subnetCidrs } from '../graph/build';
 import { describeRule } from '../graph/securityGroups';
-import { replacePeerFix, setAttributeFix, sgRuleFix, isDeclaredInFile, type TextOf } from './fixes';
+import { replacePeerFix, setAttributeFix, sgRuleFix, isDeclaredInFile, tfRef, type TextOf } from './fixes';
 import { at, prop, type Rule, type RuleContext } from './types';
 
 /**
@@ -75,7 +75,6 @@ export const PL022: Rule = {
             severity: 'warning',
             message: `NLB security group ${sg.resource?.address ?? ''} admits ${describeRule(rule)}, which matches no PrivateLink traffic: it reaches ${lb.resource.address} from the client's private IP.`,
             location: rule.origin,
-            fixes: [enforcementOffFix(lb, ctx.textOf)],
           });
         }
       }
@@ -108,6 +107,15 @@ export const PL003: Rule = {
       // An error when the default group is known to refuse: adopted by aws_default_security_group without a
       // self rule, or not holding any known client of the endpoint.
       const dsg = e.sgs.groups.find((g) => g.isDefault);
+      const others = e.sgs.groups.filter((g) => !g.isDefault);
+      if (others.length > 0) {
+        // Groups added by association: the default group stays beside them (no replace_default_association).
+        emit({
+          message: `Interface endpoint ${r.address} keeps the VPC default security group beside ${others.map((g) => g.resource?.address).join(', ')}, because no association replaces the default one (replace_default_association).`,
+          location: at(r),
+        });
+        continue;
+      }
       const adoptedWithoutSelf = !!dsg?.resource && !dsg.ingress.some((x) => x.peer.kind === 'self');
       const clients = clientsOf(ctx.graph, e);
       // A client with no groups in the config gets the default group too.
@@ -154,6 +162,21 @@ export function endpointSgFix(e: Endpoint, ctx: RuleContext): Fix | undefined {
   const ind = /^[ \t]*/.exec(text.slice(lineStart))![0];
   const nl = text.includes('\r\n') ? '\r\n' : '\n';
   const base = r.address.replace(/\[.*?\]/g, '').replace(/^.*\./, '').replace(/[^A-Za-z0-9_]/g, '_');
+  // The new group admits the clients the analysis knows, on the listener ports, so the fix does not trade
+  // this finding for a PL002: by their group when it is written next to the endpoint, else by subnet CIDR.
+  const ports = [...new Set((e.service?.lbs ?? []).flatMap((t) => (t.kind === 'resource' ? (ctx.graph.lbs.get(t.resource.key)?.listeners ?? []) : [])).map((l) => l.port).filter((x): x is number => x !== undefined))].sort((a, b) => a - b);
+  const sgRefs: string[] = [];
+  const cidrs: string[] = [];
+  for (const c of clientsOf(ctx.graph, e)) {
+    const own = c.sgs.groups.find((g) => g.resource && !g.isDefault && g.resource.root === r.root && (g.resource.modulePath ?? '') === (r.modulePath ?? '') && g.resource.file.split('/').slice(0, -1).join('/') === r.file.split('/').slice(0, -1).join('/'));
+    if (own?.resource) sgRefs.push(tf ? tfRef(own.resource, 'id') : own.resource.address);
+    else {
+      const cc = subnetCidrs(ctx.graph, c.subnets).cidrs;
+      if (!cc) return undefined;
+      cidrs.push(...cc);
+    }
+  }
+  const uniq = <T>(xs: T[]) => [...new Set(xs)];
   if (tf) {
     const sgName = unique(`${base}_vpce`, (n) => `${r.modulePath ? `${r.modulePath}.` : ''}aws_security_group.${n}`);
     const set = setAttributeFix(r, textOf, 'security_group_ids', `[aws_security_group.${sgName}.id]`, '', '');
@@ -161,7 +184,13 @@ export function endpointSgFix(e: Endpoint, ctx: RuleContext): Fix | undefined {
     let end = text.indexOf('\n', r.span.end - 1);
     if (end < 0) end = text.length;
     if (end > 0 && text[end - 1] === '\r') end--;
-    const sg = ['', `${ind}resource "aws_security_group" "${sgName}" {`, `${ind}  name_prefix = "${base}-vpce-"`, `${ind}  description = "Interface endpoint ${base}"`, `${ind}  vpc_id      = ${vpcText}`, `${ind}}`].join(nl);
+    const rules: string[] = [];
+    for (const port of ports) {
+      const rule = (peer: string) => ['', `${ind}  ingress {`, `${ind}    description = "PrivateLink clients"`, `${ind}    from_port   = ${port}`, `${ind}    to_port     = ${port}`, `${ind}    protocol    = "tcp"`, `${ind}    ${peer}`, `${ind}  }`];
+      if (sgRefs.length > 0) rules.push(...rule(`security_groups = [${uniq(sgRefs).join(', ')}]`));
+      if (cidrs.length > 0) rules.push(...rule(`cidr_blocks = [${uniq(cidrs).map((x) => JSON.stringify(x)).join(', ')}]`));
+    }
+    const sg = ['', `${ind}resource "aws_security_group" "${sgName}" {`, `${ind}  name_prefix = "${base}-vpce-"`, `${ind}  description = "Interface endpoint ${base}"`, `${ind}  vpc_id      = ${vpcText}`, ...rules, `${ind}}`].join(nl);
     return { title: `Create a security group for ${r.address}`, edits: [...set.edits, { file: r.file, span: { start: end, end }, newText: nl + sg }], preferred: true };
   }
   if (r.file.toLowerCase().endsWith('.json')) return undefined;
@@ -174,7 +203,14 @@ export function endpointSgFix(e: Endpoint, ctx: RuleContext): Fix | undefined {
   const le = text.indexOf('\n', end);
   let pos = le < 0 ? text.length : le;
   if (pos > 0 && text[pos - 1] === '\r') pos--;
-  const block = ['', `${ind}${sgName}:`, `${ind}${unit}Type: AWS::EC2::SecurityGroup`, `${ind}${unit}Properties:`, `${ind}${unit}${unit}GroupDescription: Interface endpoint ${r.address}`, `${ind}${unit}${unit}VpcId: ${vpcText}`].join(nl);
+  const p3 = `${ind}${unit}${unit}`;
+  const items: string[] = [];
+  for (const port of ports) {
+    const item = (peer: string) => [`${p3}  - IpProtocol: tcp`, `${p3}    FromPort: ${port}`, `${p3}    ToPort: ${port}`, `${p3}    ${peer}`, `${p3}    Description: PrivateLink clients`];
+    for (const g of uniq(sgRefs)) items.push(...item(`SourceSecurityGroupId: !GetAtt ${g}.GroupId`));
+    for (const c of uniq(cidrs)) items.push(...item(`${c.includes(':') ? 'CidrIpv6' : 'CidrIp'}: ${c}`));
+  }
+  const block = ['', `${ind}${sgName}:`, `${ind}${unit}Type: AWS::EC2::SecurityGroup`, `${ind}${unit}Properties:`, `${p3}GroupDescription: Interface endpoint ${r.address}`, `${p3}VpcId: ${vpcText}`, ...(items.length > 0 ? [`${p3}SecurityGroupIngress:`, ...items] : [])].join(nl);
   return { title: `Create a security group for ${r.address}`, edits: [...set.edits, { file: r.file, span: { start: pos, end: pos }, newText: block }], preferred: true };
 }
 
