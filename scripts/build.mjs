@@ -15,7 +15,7 @@ const targets = [
   { entryPoints: ['scripts/bench.ts'], outfile: 'dist/bench.js', ...node, external: ['@cdktf/hcl2json'] },
   {
     entryPoints: ['client/src/webview/page.ts'],
-    outfile: 'dist/webview.js',
+    outfile: 'dist/webview/webview.js',
     bundle: true,
     platform: 'browser',
     format: 'iife',

@@ -10,7 +10,7 @@ import { fileURLToPath } from 'node:url';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const manifest = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));
-const BUNDLES = ['dist/extension.js', 'dist/server.js', 'dist/cli.js', 'dist/webview.js'];
+const BUNDLES = ['dist/extension.js', 'dist/server.js', 'dist/cli.js', 'dist/webview/webview.js'];
 const REQUIRED = [...BUNDLES, 'LICENSE', 'language-configuration.json', ...grammarPaths(manifest)];
 
 function grammarPaths(m) {

@@ -8,6 +8,13 @@ import type { StatusParams } from '../../server/src/shared/protocol';
  * shown, since then the user has lost the checks and should know.
  */
 export class StatusBar implements vscode.Disposable {
+  private static readonly updates = new vscode.EventEmitter<StatusParams>();
+  /**
+   * Every `privatelinkLens/status` the server sends. The path view refreshes on it, and listens here
+   * because the language client keeps one handler per notification method: this item's is that one.
+   */
+  static readonly onDidUpdate = StatusBar.updates.event;
+
   private readonly item = vscode.window.createStatusBarItem('privatelinkLens.status', vscode.StatusBarAlignment.Left, 10);
   private last: StatusParams | undefined;
 
@@ -17,6 +24,7 @@ export class StatusBar implements vscode.Disposable {
 
   update(status: StatusParams): void {
     this.last = status;
+    StatusBar.updates.fire(status);
     const { open, blocked, unknown, files } = status;
     if (files === 0 && open + blocked + unknown === 0) {
       this.item.hide();

@@ -150,7 +150,7 @@ describe('manifest: languages, activation, packaging', () => {
       .map((l) => l.trim())
       .filter((l) => l && !l.startsWith('#'));
     assert.equal(lines[0], '**');
-    for (const f of ['dist/extension.js', 'dist/server.js', 'dist/cli.js', 'dist/webview.js', 'syntaxes/**', 'language-configuration.json', 'LICENSE', 'package.json']) {
+    for (const f of ['dist/extension.js', 'dist/server.js', 'dist/cli.js', 'dist/webview/webview.js', 'syntaxes/**', 'language-configuration.json', 'LICENSE', 'package.json']) {
       assert.ok(lines.includes(`!${f}`), `.vscodeignore does not allow ${f}`);
     }
     assert.ok(!lines.some((l) => l.includes('node_modules') && l.startsWith('!')));
@@ -169,7 +169,7 @@ describe('manifest: languages, activation, packaging', () => {
       return;
     }
     const entries = zipEntries(readFileSync(vsix));
-    for (const b of ['dist/extension.js', 'dist/server.js', 'dist/cli.js', 'dist/webview.js', 'syntaxes/terraform.tmLanguage.json', 'package.json']) {
+    for (const b of ['dist/extension.js', 'dist/server.js', 'dist/cli.js', 'dist/webview/webview.js', 'syntaxes/terraform.tmLanguage.json', 'package.json']) {
       assert.ok(entries.includes(`extension/${b}`), `${b} missing from the package`);
     }
     assert.ok(!entries.some((e) => e.includes('node_modules/') || e.endsWith('.map')), 'the package holds node_modules or source maps');

@@ -3,30 +3,64 @@
  * bundle, so this file must stay free of `vscode` and Node imports; the path shapes come from the
  * language server protocol as types only.
  */
-import type { HopInfo, PathInfo } from '../../../server/src/shared/protocol';
+import type { HopFindingInfo, HopFixInfo, HopInfo, HopLocation, HopReasonInfo, PathInfo } from '../../../server/src/shared/protocol';
 
-export type { HopInfo, PathInfo };
+export type { HopFindingInfo, HopFixInfo, HopInfo, HopLocation, HopReasonInfo, PathInfo };
 
-/** What the paths were asked for: the whole workspace, or a position in a document. */
+/** What the paths were asked for: the whole workspace, or a position in a document (or the resource there). */
 export type PathScope = 'workspace' | 'position';
 
-/** Host -> page. The host re-sends its latest message whenever the page says it is ready. */
+/** Host -> page. The host re-sends its latest `loading`, `paths` or `error` whenever the page says it is ready. */
 export type HostMessage =
   | { type: 'loading'; title: string }
-  | { type: 'paths'; title: string; paths: PathInfo[]; scope: PathScope }
+  | {
+      type: 'paths';
+      title: string;
+      paths: PathInfo[];
+      scope: PathScope;
+      /** The resource the paths go through, when they were asked for by one (its address or logical id). */
+      focus?: string;
+    }
   | { type: 'error'; title: string; message: string };
 
+/** Host -> page, not kept: a short confirmation for the page's live region ("Copied as Mermaid"). */
+export type HostNotice = { type: 'notice'; text: string };
+
 /**
- * Page -> host. A hop is named by path id and index, never by its URI: the host opens only locations it
- * sent itself, so a compromised page cannot make the extension open arbitrary resources.
+ * Page -> host. Hops, findings and fixes are named by path id and indexes, never by URI, range or edit:
+ * the host acts only on data it sent itself, so a compromised page cannot make the extension open
+ * arbitrary resources or apply arbitrary edits.
  */
-export type PageMessage = { type: 'ready' } | { type: 'openHop'; pathId: string; hopIndex: number };
+export type PageMessage =
+  | { type: 'ready' }
+  | { type: 'openHop'; pathId: string; hopIndex: number }
+  | { type: 'openFinding'; pathId: string; hopIndex: number; reasonIndex: number }
+  | { type: 'applyFix'; pathId: string; hopIndex: number; reasonIndex: number; fixIndex: number }
+  | { type: 'copy'; pathId: string; format: CopyFormat };
+
+export type CopyFormat = 'text' | 'mermaid';
+
+function isIndex(v: unknown): v is number {
+  return typeof v === 'number' && Number.isInteger(v) && v >= 0;
+}
 
 export function isPageMessage(m: unknown): m is PageMessage {
   if (!m || typeof m !== 'object') return false;
   const r = m as Record<string, unknown>;
   if (r.type === 'ready') return true;
-  return r.type === 'openHop' && typeof r.pathId === 'string' && typeof r.hopIndex === 'number' && Number.isInteger(r.hopIndex);
+  if (typeof r.pathId !== 'string') return false;
+  switch (r.type) {
+    case 'openHop':
+      return isIndex(r.hopIndex);
+    case 'openFinding':
+      return isIndex(r.hopIndex) && isIndex(r.reasonIndex);
+    case 'applyFix':
+      return isIndex(r.hopIndex) && isIndex(r.reasonIndex) && isIndex(r.fixIndex);
+    case 'copy':
+      return r.format === 'text' || r.format === 'mermaid';
+    default:
+      return false;
+  }
 }
 
 export function isHostMessage(m: unknown): m is HostMessage {
@@ -37,10 +71,14 @@ export function isHostMessage(m: unknown): m is HostMessage {
     case 'loading':
       return true;
     case 'paths':
-      return Array.isArray(r.paths) && (r.scope === 'workspace' || r.scope === 'position');
+      return Array.isArray(r.paths) && (r.scope === 'workspace' || r.scope === 'position') && (r.focus === undefined || typeof r.focus === 'string');
     case 'error':
       return typeof r.message === 'string';
     default:
       return false;
   }
+}
+
+export function isHostNotice(m: unknown): m is HostNotice {
+  return !!m && typeof m === 'object' && (m as Record<string, unknown>).type === 'notice' && typeof (m as Record<string, unknown>).text === 'string';
 }
