@@ -126,7 +126,7 @@ export class Session {
   private async beginProgress(title: string, message: string): Promise<{ report(percent: number, message: string): void; done(): void }> {
     if (!this.support.workDoneProgress) return { report: () => undefined, done: () => undefined };
     try {
-      const reporter = await this.connection.window.createWorkDoneProgress();
+      const reporter = await withTimeout(this.connection.window.createWorkDoneProgress(), CLIENT_REPLY_MS, 'window/workDoneProgress/create');
       reporter.begin(title, 0, message, false);
       return { report: (p, m) => reporter.report(p, m), done: () => reporter.done() };
     } catch (e) {
@@ -153,7 +153,7 @@ export class Session {
     const items = [...folders.map((f) => ({ scopeUri: f.uri, section: CONFIGURATION_SECTION })), { section: CONFIGURATION_SECTION }];
     let values: unknown[];
     try {
-      values = await this.connection.workspace.getConfiguration(items);
+      values = await withTimeout(this.connection.workspace.getConfiguration(items), CLIENT_REPLY_MS, 'workspace/configuration');
     } catch (e) {
       this.error('workspace/configuration failed; keeping the previous settings', e);
       return [];
@@ -420,4 +420,18 @@ export class Session {
     this.lastStatus = key;
     void this.connection.sendNotification(StatusNotification.type, status).catch((e) => this.error('status notification failed', e));
   }
+}
+
+/**
+ * How long the server waits for the client to answer one of its own requests. Analysis runs in one queue, so
+ * a client that never answers (a Neovim handler that returns nil sends no response) must not stall it.
+ */
+const CLIENT_REPLY_MS = 10_000;
+
+function withTimeout<T>(p: Promise<T>, ms: number, what: string): Promise<T> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`no answer to ${what} within ${ms} ms`)), ms);
+  });
+  return Promise.race([p, timeout]).finally(() => clearTimeout(timer));
 }
