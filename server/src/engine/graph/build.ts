@@ -168,7 +168,7 @@ export function buildGraph(resources: Resource[], settings: Settings): Graph {
     });
   }
 
-  const sgSet = (v: Value | undefined, vpcForDefault?: Target): SgSet => {
+  const sgSet = (v: Value | undefined): SgSet => {
     const groups: SecurityGroup[] = [];
     const unresolved: string[] = [];
     for (const t of index.targets(v)) {
@@ -183,7 +183,6 @@ export function buildGraph(resources: Resource[], settings: Settings): Graph {
       } else if (t.kind === 'literal') unresolved.push(`security group ${t.id} is not defined in the workspace`);
       else unresolved.push(t.reason);
     }
-    void vpcForDefault;
     return { groups, unresolved };
   };
 

@@ -1,6 +1,6 @@
 import type { Resource } from '../model/resource';
 import type { Value } from '../model/value';
-import { asList, asString, firstUnknown } from '../model/value';
+import { asList, firstUnknown } from '../model/value';
 
 /**
  * What a value that should identify a resource (an SG id, a VPC id, an NLB ARN) points at: a resource of
@@ -70,17 +70,4 @@ export function targetId(t: Target): string | undefined {
   if (t.kind === 'resource') return t.resource.key;
   if (t.kind === 'literal') return `literal:${t.id}`;
   return undefined;
-}
-
-export function label(r: Resource): string {
-  return r.address;
-}
-
-/** A short name for messages: `aws_security_group.endpoint` / `EndpointSg`. */
-export function shortName(r: Resource): string {
-  return r.address;
-}
-
-export function str(v: Value | undefined): string | undefined {
-  return asString(v);
 }

@@ -430,4 +430,3 @@ export function valuesEqual(a: Value, b: Value): boolean | undefined {
   return a.value === (b as typeof a).value;
 }
 
-export { NULL };

@@ -221,14 +221,14 @@ class ModuleInstance {
   }
 
   private ctx(file: TfSourceFile): EvalContext {
-    return { file: file.file, root: (name, at) => this.root(name, at, file) };
+    return { file: file.file, root: (name, at) => this.root(name, at) };
   }
 
   eval(expr: Expr, file: TfSourceFile, env?: Env): Value {
     return evaluate(expr, this.ctx(file), env);
   }
 
-  private root(name: string, at: Location, file: TfSourceFile): Value {
+  private root(name: string, at: Location): Value {
     switch (name) {
       case 'var':
         return lazyObject((n) => this.variable(n, at));
@@ -248,7 +248,6 @@ class ModuleInstance {
       case 'self':
         return unknown('self is only known in provisioners', at);
       default:
-        void file;
         return lazyObject((n) => this.resourceValue(name, n, at));
     }
   }
