@@ -3,7 +3,6 @@ import type { Location } from '../../model/span';
 import {
   type Value,
   type ObjectValue,
-  NULL,
   asString,
   asNumber,
   asBool,
