@@ -229,3 +229,15 @@ test('editing the provider file updates the diagnostics of the consumer file tha
     await server.change(uri, moved.replace(/network_load_balancer_arns\s*=\s*\[[^\]]*\]/, 'network_load_balancer_arns = []'));
     await server.waitForDiagnostics(consumerUri, (ds) => pl002(ds).length === 0, 'no PL002');
   }));
+
+test('hover on a security group lists its effective rules; the other hops of its path link to their files', () =>
+  withWorkspace({}, async ({ server, consumer, consumerText }) => {
+    const uri = uriOf(consumer);
+    await server.waitForDiagnostics(uri, (ds) => pl002(ds).length > 0, 'PL002');
+    const h = await server.connection.sendRequest(HoverRequest.type, { textDocument: { uri }, position: onResource(consumerText, 'resource "aws_security_group" "endpoint"') });
+    assert.ok(h && MarkupContent.is(h.contents));
+    const text = (h.contents as MarkupContent).value;
+    assert.match(text, /Effective ingress:\n- TCP 443 from 10\.20\.0\.0\/16/);
+    assert.match(text, /Effective egress:\n- none: Terraform removes the default allow-all egress/);
+    assert.match(text, /\[NLB\]\(file:\/\/[^)]*provider\/main\.tf#L\d+\)/, 'the NLB hop links into the provider folder');
+  }));

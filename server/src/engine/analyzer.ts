@@ -1,6 +1,6 @@
 import type { Finding, PrivateLinkPath, Severity } from './model/finding';
 import type { Resource } from './model/resource';
-import type { Span } from './model/span';
+import type { Location, Span } from './model/span';
 import type { Value } from './model/value';
 import type { Settings } from './settings';
 import type { HclFile } from './parse/terraform/ast';
@@ -9,6 +9,7 @@ import { parseTfJson } from './parse/terraform/tfjson';
 import { readCloudFormation, resolveImports, type CfnReadResult } from './resolve/cloudformation';
 import { resolveTerraform, type TfSourceFile } from './resolve/terraform/module';
 import { buildGraph } from './graph/build';
+import { describeRule, type SecurityGroup } from './graph/securityGroups';
 import { evaluatePaths } from './graph/paths';
 import { runRules } from './rules';
 
@@ -23,7 +24,27 @@ export interface AnalysisResult {
   findings: Finding[];
   paths: PrivateLinkPath[];
   resources: Resource[];
+  /** Every security group with its effective rules, whatever syntax declared them (for hovers and reports). */
+  securityGroups: SecurityGroupSummary[];
   stats: AnalysisStats;
+}
+
+export interface SecurityGroupSummary {
+  /** The SG resource's key, or `default-sg:<vpc key>` for a VPC's implicit default group. */
+  key: string;
+  label: string;
+  ingress: RuleSummary[];
+  egress: RuleSummary[];
+  /** Why the rule set may be incomplete. */
+  incomplete: string[];
+}
+
+export interface RuleSummary {
+  /** `TCP 443 from aws_security_group.client`. */
+  text: string;
+  /** The resource that declares the rule: the group itself (inline), or a rule resource. */
+  declaredBy: string;
+  location: Location;
 }
 
 type Kind = 'tf' | 'tfjson' | 'tfvars' | 'tfvarsjson' | 'cfn-yaml' | 'cfn-json' | 'other';
@@ -158,6 +179,7 @@ export class Analyzer {
       findings: this.finalize(findings, resources, settings),
       paths: paths.map((p) => ({ id: p.id, verdict: p.verdict, port: p.port, hops: p.hops })),
       resources,
+      securityGroups: summarizeGroups(graph.sgs),
       stats: { files: analysed, parseMs: Math.round(parseMs), analyzeMs: 0 },
     };
     result.stats.analyzeMs = Math.round(now() - t0);
@@ -204,6 +226,25 @@ export class Analyzer {
     for (let x = m.exec(window); x; x = m.exec(window)) if (x[1].toUpperCase() === f.ruleId) return true;
     return false;
   }
+}
+
+function summarizeGroups(sgs: Map<string, SecurityGroup>): SecurityGroupSummary[] {
+  const out: SecurityGroupSummary[] = [];
+  const seen = new Set<SecurityGroup>();
+  for (const [key, sg] of sgs) {
+    // An adopted default SG is registered under two keys; report it once, under its resource.
+    if (seen.has(sg)) continue;
+    seen.add(sg);
+    const rules = (rs: SecurityGroup['ingress']) => rs.map((r) => ({ text: describeRule(r), declaredBy: r.declaredBy.key, location: r.origin }));
+    out.push({
+      key: sg.resource?.key ?? key,
+      label: sg.resource?.address ?? `default SG of ${sg.vpc.kind === 'resource' ? sg.vpc.resource.address : 'the VPC'}`,
+      ingress: rules(sg.ingress),
+      egress: rules(sg.egress),
+      incomplete: sg.incomplete,
+    });
+  }
+  return out;
 }
 
 function rank(s: Severity): number {

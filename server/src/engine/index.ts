@@ -11,4 +11,4 @@ export { LineIndex } from './model/span';
 export { Analyzer, isCandidateFile, fileKind } from './analyzer';
 export { RULES, RULES_BY_ID, docUrl } from './rules/catalog';
 export type { RuleMeta } from './rules/catalog';
-export type { AnalysisResult, AnalysisStats } from './analyzer';
+export type { AnalysisResult, AnalysisStats, SecurityGroupSummary, RuleSummary } from './analyzer';

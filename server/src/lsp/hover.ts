@@ -3,8 +3,8 @@
  * its place on the PrivateLink paths that run through it, hop by hop.
  */
 import { MarkupKind, type Hover, type HoverParams } from 'vscode-languageserver';
-import { RULES_BY_ID, type Finding, type PrivateLinkPath, type Resource } from '../engine';
-import { ruleDocUrl, toRange, uriToFile } from './convert';
+import { RULES_BY_ID, type Finding, type PrivateLinkPath, type Resource, type RuleSummary, type Location } from '../engine';
+import { fileToUri, ruleDocUrl, toRange, uriToFile } from './convert';
 import { HOP_NAMES, VERDICT_MARK, code, commandLink, escapeMarkdown } from './markdown';
 import type { Session } from './session';
 import type { Snapshot } from './snapshot';
@@ -46,13 +46,45 @@ function findingSection(f: Finding): string {
   return lines.join('\n');
 }
 
+/** A link that opens a place in the workspace (a file URI with a line fragment works in every VS Code hover). */
+function placeLink(snap: Snapshot, title: string, loc: Location | undefined): string {
+  if (!loc) return code(title);
+  const line = toRange(snap, loc.file, loc.span).start.line + 1;
+  return `[${escapeMarkdown(title)}](${fileToUri(loc.file)}#L${line})`;
+}
+
+/** A security group's effective rules, or the rules a rule resource adds to its group. */
+function rulesSection(snap: Snapshot, r: Resource): string[] {
+  const lines: string[] = [];
+  const list = (title: string, rules: RuleSummary[], none: string) => {
+    lines.push('', `${title}:`);
+    if (rules.length === 0) lines.push(`- ${none}`);
+    for (const rule of rules) lines.push(`- ${escapeMarkdown(rule.text)}${rule.declaredBy !== r.key ? ` (${placeLink(snap, 'rule', rule.location)})` : ''}`);
+  };
+  const own = snap.result.securityGroups.find((g) => g.key === r.key);
+  if (own) {
+    list('Effective ingress', own.ingress, 'none: nothing is admitted');
+    list('Effective egress', own.egress, r.lang === 'terraform' ? 'none: Terraform removes the default allow-all egress' : 'none');
+    for (const why of own.incomplete) lines.push('', `*May be incomplete:* ${escapeMarkdown(why)}`);
+    return lines;
+  }
+  for (const g of snap.result.securityGroups) {
+    const added = [...g.ingress.map((x) => ({ ...x, dir: 'ingress' })), ...g.egress.map((x) => ({ ...x, dir: 'egress' }))].filter((x) => x.declaredBy === r.key);
+    if (added.length === 0) continue;
+    lines.push('', `Adds to ${code(g.label)}:`);
+    for (const x of added) lines.push(`- ${x.dir}: ${escapeMarkdown(x.text)}`);
+  }
+  return lines;
+}
+
 function resourceSection(snap: Snapshot, r: Resource, params: HoverParams): string {
   const lines: string[] = [`${code(r.address)} · ${code(r.type)}${r.mode === 'data' ? ' (data source)' : ''}`];
+  lines.push(...rulesSection(snap, r));
   const paths = snap.pathsThrough(r.key);
   if (paths.length > 0) {
     lines.push('');
     lines.push(`On ${paths.length} PrivateLink ${paths.length === 1 ? 'path' : 'paths'}:`);
-    for (const p of paths) lines.push(...pathLines(p, r.key));
+    for (const p of paths) lines.push(...pathLines(snap, p, r.key));
     lines.push('');
     lines.push(commandLink('Show PrivateLink path', SHOW_PATH_COMMAND, [{ uri: params.textDocument.uri, position: params.position }]));
   }
@@ -60,12 +92,14 @@ function resourceSection(snap: Snapshot, r: Resource, params: HoverParams): stri
 }
 
 /** One path as a list item: its verdict, this resource's role(s), every hop with its verdict, and why. */
-function pathLines(p: PrivateLinkPath, key: string): string[] {
+function pathLines(snap: Snapshot, p: PrivateLinkPath, key: string): string[] {
   const roles = [...new Set(p.hops.filter((h) => h.resource === key).map((h) => HOP_NAMES[h.kind] ?? h.kind))];
   const hops = p.hops
     .map((h) => {
-      const text = `${HOP_NAMES[h.kind] ?? h.kind} ${VERDICT_MARK[h.verdict]}`;
-      return h.resource === key ? `**${text}**` : text;
+      const name = HOP_NAMES[h.kind] ?? h.kind;
+      // The other hops link to where they are written.
+      const text = h.resource === key ? `**${name} ${VERDICT_MARK[h.verdict]}**` : `${placeLink(snap, name, h.location)} ${VERDICT_MARK[h.verdict]}`;
+      return text;
     })
     .join(' → ');
   const port = p.port ? ` ${escapeMarkdown(p.port)}` : '';
