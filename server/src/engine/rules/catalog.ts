@@ -32,7 +32,7 @@ export const RULES: readonly RuleMeta[] = [
   R('PL010', 'private-dns-name-unusable', 'warning', true, true),
   R('PL011', 'ip-address-type-mismatch', 'error', true, true),
   R('PL012', 'endpoint-policy-not-enforced', 'info', true, true),
-  R('PL013', 'service-allows-all-principals', 'warning', true, true),
+  R('PL013', 'service-allows-all-principals', 'warning', false, true),
   R('PL014', 'service-auto-accept', 'warning', true, true),
   R('PL015', 'malformed-principal', 'warning', true, true),
   R('PL016', 'service-without-nlb', 'error', true, true),

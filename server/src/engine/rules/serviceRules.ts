@@ -1,6 +1,7 @@
+import type { Fix } from '../model/finding';
 import type { Resource } from '../model/resource';
-import { asString } from '../model/value';
-import { setAttributeFix } from './fixes';
+import { type Value, asString } from '../model/value';
+import { setAttributeFix, type TextOf } from './fixes';
 import { at, attrLoc, prop, type Rule } from './types';
 import type { EndpointService } from '../graph/build';
 
@@ -61,11 +62,41 @@ export const PL015: Rule = {
       for (const p of s.principals) {
         const v = asString(p.value);
         if (v === undefined || v === '*' || PRINCIPAL.test(v) || SERVICE_PRINCIPAL.test(v)) continue;
-        emit({ message: `Allowed principal "${v}" of ${s.resource.address} is not an IAM root, role or user ARN without a path (arn:aws:iam::<account>:root).`, location: p.value.origin ?? at(p.declaredBy) });
+        emit({
+          message: `Allowed principal "${v}" of ${s.resource.address} is not an IAM root, role or user ARN without a path (arn:aws:iam::<account>:root).`,
+          location: p.value.origin ?? at(p.declaredBy),
+          fixes: principalFixes(p.value, v, ctx.textOf),
+        });
       }
     }
   },
 };
+
+/**
+ * PL015 fixes, where the account can be read from the value: a bare account id becomes the account's root
+ * ARN; a role or user ARN with a path loses the path (names are unique in an account, whatever the path),
+ * with the account root as the broader alternative. The literal is replaced where it is written, in its
+ * own quotes.
+ */
+function principalFixes(value: Value, v: string, textOf: TextOf): (Fix | undefined)[] {
+  const o = value.origin;
+  const text = o && textOf(o.file);
+  if (!o || text === undefined || value.kind !== 'string') return [];
+  const written = text.slice(o.span.start, o.span.end);
+  const q = written[0] === '"' || written[0] === "'" ? written[0] : '';
+  if ((q ? written.slice(1, -1) : written) !== v || (q && written[written.length - 1] !== q)) return [];
+  const edit = (arn: string, title: string, preferred: boolean): Fix => ({ title, edits: [{ file: o.file, span: o.span, newText: `${q}${arn}${q}` }], preferred });
+  if (/^\d{12}$/.test(v)) return [edit(`arn:aws:iam::${v}:root`, `Use the root ARN of account ${v}`, true)];
+  const m = /^arn:(aws(?:-[a-z-]+)?):iam::?(\d{12}):(.*)$/.exec(v);
+  if (!m) return [];
+  const [, partition, account, rest] = m;
+  const root = `arn:${partition}:iam::${account}:root`;
+  const named = /^(role|user)\/(?:[^/]*\/)*([^/]+)$/.exec(rest);
+  const out: Fix[] = [];
+  if (named) out.push(edit(`arn:${partition}:iam::${account}:${named[1]}/${named[2]}`, `Use ${named[1]}/${named[2]} without its path`, true));
+  out.push(edit(root, `Allow the whole account ${account} (${root})`, !named));
+  return out;
+}
 
 /** PL016: an endpoint service needs a Network Load Balancer; the LB type defaults to application. */
 export const PL016: Rule = {
