@@ -108,3 +108,7 @@ test('every rule the catalog calls implemented has a check registered, and no ch
   const implemented = RULES.filter((r) => r.implemented).map((r) => r.id).sort();
   assert.deepEqual(registered, implemented);
 });
+
+test('every rule has a one-sentence why for the hover', () => {
+  for (const r of RULES) assert.match(r.why, /^[A-Z].{30,}\.$/, `${r.id} why: ${r.why}`);
+});

@@ -92,6 +92,7 @@ test('hover on a resource names it and shows its PrivateLink path; hover on PL00
     const onFinding = await server.connection.sendRequest(HoverRequest.type, { textDocument: { uri }, position: pl002(published.diagnostics)[0].range.start });
     assert.ok(onFinding && MarkupContent.is(onFinding.contents));
     assert.match((onFinding.contents as MarkupContent).value, /PL002/);
+    assert.match((onFinding.contents as MarkupContent).value, /\*Why:\* The endpoint.s security group must admit/);
 
     const nothing = await server.connection.sendRequest(HoverRequest.type, { textDocument: { uri }, position: { line: 0, character: 2 } });
     assert.equal(nothing, null, 'a comment outside any resource has no hover');

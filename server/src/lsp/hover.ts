@@ -38,6 +38,8 @@ function findingSection(f: Finding): string {
   const id = doc ? `[${f.ruleId}](${doc})` : f.ruleId;
   const name = RULES_BY_ID.get(f.ruleId)?.name;
   lines.push(`**${id}**${name ? ` ${code(name)}` : ''} (${f.severity}): ${escapeMarkdown(f.message)}`);
+  const why = RULES_BY_ID.get(f.ruleId)?.why;
+  if (why) lines.push('', `*Why:* ${escapeMarkdown(why)}`);
   if (f.fixes.length > 0) {
     lines.push('');
     lines.push(f.fixes.length === 1 ? 'Quick fix:' : 'Quick fixes:');
