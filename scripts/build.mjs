@@ -11,6 +11,8 @@ const node = { bundle: true, platform: 'node', target: 'node18', format: 'cjs', 
 const targets = [
   { entryPoints: ['client/src/extension.ts'], outfile: 'dist/extension.js', external: ['vscode'], ...node },
   { entryPoints: ['server/src/server.ts'], outfile: 'dist/server.js', ...node },
+  // The worker threads that read and parse files for the server while it indexes (see readerPool.ts).
+  { entryPoints: ['server/src/workspace/readerWorker.ts'], outfile: 'dist/reader.js', ...node },
   { entryPoints: ['server/src/cli.ts'], outfile: 'dist/cli.js', banner: { js: '#!/usr/bin/env node' }, ...node },
   { entryPoints: ['scripts/bench.ts'], outfile: 'dist/bench.js', ...node, external: ['@cdktf/hcl2json'] },
   {

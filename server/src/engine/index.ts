@@ -8,7 +8,7 @@ export type { Finding, Fix, TextEdit, Severity, PrivateLinkPath, Hop, HopKind, V
 export type { Resource, Language } from './model/resource';
 export type { Span, Position, LineRange, Location } from './model/span';
 export { LineIndex } from './model/span';
-export { Analyzer, isCandidateFile, fileKind } from './analyzer';
+export { Analyzer, isCandidateFile, fileKind, parseFile } from './analyzer';
 export { RULES, RULES_BY_ID, docUrl } from './rules/catalog';
 export type { RuleMeta } from './rules/catalog';
-export type { AnalysisResult, AnalysisStats, SecurityGroupSummary, RuleSummary } from './analyzer';
+export type { AnalysisResult, AnalysisStats, AnalysisTimings, AnalyzerOptions, ParsedFile, ResourceLookup, SecurityGroupSummary, RuleSummary } from './analyzer';

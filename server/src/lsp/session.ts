@@ -5,7 +5,7 @@
  */
 import type { ClientCapabilities, Connection, Diagnostic, InitializeParams, TextDocuments } from 'vscode-languageserver';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
-import { Analyzer, normalizeSettings, type Settings } from '../engine';
+import { Analyzer, normalizeSettings, type Finding, type Settings } from '../engine';
 import { CONFIGURATION_SECTION, StatusNotification, type StatusParams } from '../shared/protocol';
 import { toEnginePath } from '../workspace/files';
 import { WorkspaceFolders, type Folder } from '../workspace/folders';
@@ -58,8 +58,8 @@ export class Session {
    * them, so their fixes are refused until the queued task (which ends with an analysis) has run.
    */
   private readonly pending = new Map<string, number>();
-  /** Per URI, what was last published (version and diagnostics as JSON), to send only what changed. */
-  private published = new Map<string, string>();
+  /** Per URI, what was last published, to send only what changed. */
+  private published = new Map<string, Published>();
   private lastStatus = '';
   /** Open documents: engine file -> the URI the client uses for it (publish under the client's spelling). */
   private readonly openFiles = new Map<string, string>();
@@ -82,7 +82,19 @@ export class Session {
     this.connection.console.error(`${context}: ${detail}`);
   }
 
-  uriOf = (file: string): string => this.openFiles.get(file) ?? fileToUri(file);
+  /** file: URIs of files that are not open, made once: publishing asks for them after every analysis. */
+  private readonly uris = new Map<string, string>();
+
+  uriOf = (file: string): string => {
+    const open = this.openFiles.get(file);
+    if (open !== undefined) return open;
+    let uri = this.uris.get(file);
+    if (uri === undefined) {
+      uri = fileToUri(file);
+      this.uris.set(file, uri);
+    }
+    return uri;
+  };
 
   // ---- initialize / initialized ------------------------------------------------------------------
 
@@ -361,8 +373,7 @@ export class Session {
       this.indexer.setText(file, doc.getText());
       versions.set(doc.uri, doc.version);
     }
-    const texts = new Map<string, string>();
-    for (const f of this.analyzer.files()) texts.set(f, this.analyzer.text(f) as string);
+    const texts = this.analyzer.textsSnapshot();
     let result;
     try {
       result = this.analyzer.analyze(this.folders.engineSettings());
@@ -371,12 +382,34 @@ export class Session {
       this.error('analysis failed', e);
       return;
     }
-    const findings = applyFolderRules(result.findings, (f) => this.folders.folderOf(f));
-    const snap = new Snapshot({ ...result, findings }, texts, versions, this.uriOf);
+    const findings = applyFolderRules(
+      result.findings,
+      (f) => this.folders.folderOf(f),
+      this.folders.list().some((f) => Object.keys(f.settings.rules).length > 0),
+    );
+    // Not `{ ...result, findings }`: spreading would build the flat resource list, which nothing here needs.
+    const analysed = result;
+    const snap = new Snapshot(
+      {
+        findings,
+        paths: analysed.paths,
+        get resources() {
+          return analysed.resources;
+        },
+        stats: analysed.stats,
+        securityGroups: analysed.securityGroups,
+        lookup: analysed.lookup,
+      },
+      texts,
+      versions,
+      this.uriOf,
+    );
     this.snapshot = snap;
     const s = result.stats;
+    const t = this.analyzer.timings();
+    const detail = t ? `: ${t.rootsResolved}/${t.roots} roots resolved in ${t.resolveMs} ms, ${t.componentsEvaluated}/${t.components} components evaluated in ${t.graphMs} ms` : '';
     this.log(
-      `analysis: ${Date.now() - started} ms (parse ${s.parseMs.toFixed(0)} ms, analyze ${s.analyzeMs.toFixed(0)} ms), ${texts.size} files, ${result.resources.length} resources, ${result.paths.length} paths, ${findings.length} findings`,
+      `analysis: ${Date.now() - started} ms (analyze ${s.analyzeMs.toFixed(0)} ms${detail}), ${texts.size} files, ${t?.resources ?? '?'} resources, ${result.paths.length} paths, ${findings.length} findings`,
     );
     this.publishDiagnostics(snap);
     this.publishStatus(snap);
@@ -388,20 +421,29 @@ export class Session {
    * what changed since the last publish is sent.
    */
   private publishDiagnostics(snap: Snapshot): void {
-    const next = new Map<string, string>();
-    const send = (uri: string, version: number | undefined, diagnostics: Diagnostic[]) => {
+    const next = new Map<string, Published>();
+    const send = (uri: string, version: number | undefined, file: string | undefined, findings: readonly Finding[]) => {
+      const prev = this.published.get(uri);
+      const text = file === undefined ? undefined : snap.texts.get(file);
+      // The engine hands back the very same finding objects for what an edit did not touch, so in a large
+      // workspace most files are skipped here without converting or comparing their diagnostics.
+      if (prev && prev.version === version && prev.text === text && sameItems(prev.findings, findings)) {
+        next.set(uri, prev);
+        return;
+      }
+      const diagnostics: Diagnostic[] = findings.map((f) => toDiagnostic(snap, f));
       const key = JSON.stringify([version ?? null, diagnostics]);
-      next.set(uri, key);
-      if (this.published.get(uri) === key) return;
+      next.set(uri, { key, version, text, findings });
+      if (prev?.key === key) return;
       void this.connection.sendDiagnostics({ uri, version, diagnostics }).catch((e) => this.error('publishDiagnostics failed', e));
     };
     for (const file of snap.filesWithFindings()) {
       const uri = snap.uri(file);
-      send(uri, snap.versions.get(uri), snap.findings(file).map((f) => toDiagnostic(snap, f)));
+      send(uri, snap.versions.get(uri), file, snap.findings(file));
     }
     // Open documents are reported even without findings, so a client knows which version was checked.
     for (const [uri, version] of snap.versions) {
-      if (!next.has(uri)) send(uri, version, []);
+      if (!next.has(uri)) send(uri, version, undefined, []);
     }
     for (const uri of this.published.keys()) {
       if (!next.has(uri)) {
@@ -420,6 +462,20 @@ export class Session {
     this.lastStatus = key;
     void this.connection.sendNotification(StatusNotification.type, status).catch((e) => this.error('status notification failed', e));
   }
+}
+
+/** What was published for a URI: the diagnostics as JSON, and what they were computed from. */
+interface Published {
+  key: string;
+  version: number | undefined;
+  text: string | undefined;
+  findings: readonly Finding[];
+}
+
+function sameItems<T>(a: readonly T[], b: readonly T[]): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
 }
 
 /**

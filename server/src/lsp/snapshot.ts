@@ -9,8 +9,11 @@ import type { FileTexts } from './convert';
 export class Snapshot implements FileTexts {
   private readonly indexes = new Map<string, LineIndex>();
   private readonly findingsOfFile = new Map<string, Finding[]>();
-  private readonly resourcesOfFile = new Map<string, Resource[]>();
-  private readonly resourceByKey = new Map<string, Resource>();
+  /**
+   * Resources are looked up through the analysis' own per-root indexes, file by file as handlers ask:
+   * indexing every resource of a large workspace here would cost more than the analysis after an edit.
+   */
+  private readonly resourcesOfFile = new Map<string, readonly Resource[]>();
 
   constructor(
     readonly result: AnalysisResult,
@@ -21,10 +24,6 @@ export class Snapshot implements FileTexts {
     private readonly uriOf: (file: string) => string,
   ) {
     for (const f of result.findings) push(this.findingsOfFile, f.location.file, f);
-    for (const r of result.resources) {
-      push(this.resourcesOfFile, r.file, r);
-      this.resourceByKey.set(r.key, r);
-    }
   }
 
   lineIndex(file: string): LineIndex | undefined {
@@ -56,11 +55,16 @@ export class Snapshot implements FileTexts {
   }
 
   resources(file: string): readonly Resource[] {
-    return this.resourcesOfFile.get(file) ?? [];
+    let rs = this.resourcesOfFile.get(file);
+    if (!rs) {
+      rs = this.result.lookup.resourcesOf(file);
+      this.resourcesOfFile.set(file, rs);
+    }
+    return rs;
   }
 
   resource(key: string): Resource | undefined {
-    return this.resourceByKey.get(key);
+    return this.result.lookup.resource(key);
   }
 
   /** The innermost resource whose span contains the offset. */

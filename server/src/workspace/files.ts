@@ -2,7 +2,7 @@
  * Disk access for the workspace: discovering candidate files and reading them. Everything here is about
  * bytes and directories; which files matter and what they mean is decided elsewhere.
  */
-import { promises as fs } from 'node:fs';
+import { promises as fs, readFileSync, statSync } from 'node:fs';
 import { createHash } from 'node:crypto';
 import { isCandidateFile } from '../engine';
 import type { Excluder } from './glob';
@@ -35,6 +35,25 @@ export async function readTextFile(file: string): Promise<ReadResult> {
     if (st.size > MAX_FILE_BYTES) return { kind: 'tooLarge', bytes: st.size };
     let text = await fs.readFile(file, 'utf8');
     // Editors hide a byte-order mark; dropping it keeps offsets on disk and in open documents the same.
+    if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
+    return { kind: 'text', text, bytes: st.size };
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT' || code === 'ENOTDIR') return { kind: 'missing' };
+    return { kind: 'error', message: e instanceof Error ? e.message : String(e) };
+  }
+}
+
+/**
+ * {@link readTextFile} without the event loop: a fifth of the CPU of a promise per stat, open, read and
+ * close. For the reader threads, and for indexing, which yields to the event loop between batches.
+ */
+export function readTextFileSync(file: string): ReadResult {
+  try {
+    const st = statSync(file);
+    if (!st.isFile()) return { kind: 'notAFile' };
+    if (st.size > MAX_FILE_BYTES) return { kind: 'tooLarge', bytes: st.size };
+    let text = readFileSync(file, 'utf8');
     if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
     return { kind: 'text', text, bytes: st.size };
   } catch (e) {
@@ -100,9 +119,9 @@ export async function discoverFiles(root: string, dir: string, excluder: Exclude
 export class ContentCache {
   private readonly hashes = new Map<string, string>();
 
-  /** Records `text` for `file`; true when it differs from what was recorded before. */
-  update(file: string, text: string): boolean {
-    const h = createHash('sha1').update(text).digest('hex');
+  /** Records `text` for `file` (or its hash, when already computed); true when it differs from before. */
+  update(file: string, text: string, hash?: string): boolean {
+    const h = hash ?? createHash('sha1').update(text).digest('hex');
     if (this.hashes.get(file) === h) return false;
     this.hashes.set(file, h);
     return true;

@@ -3,12 +3,21 @@
  * while a file is open its buffer is the truth and disk events for it are ignored; when it closes, the disk
  * copy is read again. Every text goes through the content cache, so the engine re-parses only what changed.
  */
-import type { Analyzer } from '../engine';
-import { ContentCache, discoverFiles, isDirectory, readTextFile, relativeTo } from './files';
+import type { Analyzer, ParsedFile } from '../engine';
+import { ContentCache, discoverFiles, isDirectory, readTextFile, readTextFileSync, relativeTo, type ReadResult } from './files';
 import type { Folder, WorkspaceFolders } from './folders';
+import { ReaderPool, readerCount, readerScript } from './readerPool';
 
-/** How many files are read concurrently: enough to hide disk latency, few enough not to exhaust descriptors. */
+/** How many files are read between two turns of the event loop. */
 const READ_BATCH = 32;
+/**
+ * From this many files on, reading and parsing go to worker threads. Below it, reading on this thread is
+ * faster: a worker starts with a cold JIT and its results must be copied over, and the analyzer can keep
+ * the syntax trees it parsed for the analysis that follows, while from a worker it parses them again. Above
+ * it, keeping every tree costs more memory than parsing twice, and resolving modules while the workers
+ * read makes up for the copying.
+ */
+const POOL_MIN = 4000;
 
 export interface IndexProgress {
   report(done: number, total: number): void;
@@ -31,18 +40,26 @@ export interface FileEvent {
 
 export class Indexer {
   private readonly cache = new ContentCache();
+  /** Undefined until first needed; null when there is no reader bundle to run. */
+  private pool: ReaderPool | null | undefined;
 
   constructor(
     private readonly analyzer: Analyzer,
     private readonly folders: WorkspaceFolders,
     private readonly isOpen: (file: string) => boolean,
     private readonly log: (msg: string) => void,
+    /** The reader threads: from how many files on, and which bundle (tests point at dist/reader.js). */
+    private readonly readers: { minFiles?: number; script?: string } = {},
   ) {}
 
-  /** Hands a text to the analyzer unless it already has exactly this text. True when something changed. */
-  setText(file: string, text: string): boolean {
-    if (!this.cache.update(file, text) && this.analyzer.hasFile(file)) return false;
-    this.analyzer.setFile(file, text);
+  /**
+   * Hands a text to the analyzer unless it already has exactly this text. True when something changed.
+   * `parsed` and `hash`, when a reader thread computed them, save doing it again here.
+   */
+  setText(file: string, text: string, parsed?: ParsedFile, hash?: string): boolean {
+    if (!this.cache.update(file, text, hash) && this.analyzer.hasFile(file)) return false;
+    if (parsed) this.analyzer.setParsed(file, text, parsed);
+    else this.analyzer.setFile(file, text);
     return true;
   }
 
@@ -85,9 +102,12 @@ export class Indexer {
     }
     const stats: IndexStats = { discovered: found.size, read: 0, changed: 0, skipped: 0, removed: 0, bytes: 0, ms: 0 };
     const total = first.length + rest.length;
-    await this.readAll(first, stats, total, options.progress);
+    // Directories with files still to read: the analyzer resolves the modules of the others meanwhile.
+    const unread = new Map<string, number>();
+    for (const f of [...first, ...rest]) unread.set(dirOf(f), (unread.get(dirOf(f)) ?? 0) + 1);
+    await this.readAll(first, stats, total, options.progress, unread);
     if (first.length > 0 && rest.length > 0) options.afterPriority?.(rest.length);
-    await this.readAll(rest, stats, total, options.progress);
+    await this.readAll(rest, stats, total, options.progress, unread);
     if (options.reread) {
       // Whatever the analyzer holds below these folders that is neither on disk nor open is gone.
       for (const f of this.analyzer.files()) {
@@ -95,6 +115,8 @@ export class Indexer {
         if (folders.some((folder) => relativeTo(folder.path, f) !== undefined) && this.remove(f)) stats.removed++;
       }
     }
+    // The reader threads hold memory the analysis that follows can use; a later large read starts them again.
+    this.pool?.stop();
     stats.ms = Date.now() - started;
     return stats;
   }
@@ -184,26 +206,78 @@ export class Indexer {
     }
   }
 
-  private async readAll(files: readonly string[], stats: IndexStats, total: number, progress?: IndexProgress): Promise<void> {
-    for (let i = 0; i < files.length; i += READ_BATCH) {
-      const batch = files.slice(i, i + READ_BATCH);
-      const results = await Promise.all(batch.map((f) => readTextFile(f)));
-      batch.forEach((file, j) => {
-        const r = results[j];
-        // The document may have been opened while we were reading; its buffer wins.
-        if (this.isOpen(file)) return;
-        if (r.kind === 'text') {
-          stats.read++;
-          stats.bytes += r.bytes;
-          if (this.setText(file, r.text)) stats.changed++;
-        } else {
-          stats.skipped++;
-          if (r.kind === 'tooLarge') this.log(`skipped ${file}: ${(r.bytes / 1048576).toFixed(1)} MB is above the 5 MB limit`);
-          else if (r.kind === 'error') this.log(`cannot read ${file}: ${r.message}`);
-          if (this.remove(file)) stats.removed++;
+  /**
+   * Reads files into the analyzer, in order. Many files go through the reader threads, and while they read
+   * ahead this thread resolves the root modules whose directories are complete (`unread` counts what is
+   * left per directory); what the threads did not do, or a small number of files, is read here.
+   */
+  private async readAll(files: readonly string[], stats: IndexStats, total: number, progress?: IndexProgress, unread?: Map<string, number>): Promise<void> {
+    const settled = (dir: string) => (unread?.get(dir) ?? 0) === 0;
+    const took = (file: string) => {
+      const d = dirOf(file);
+      unread?.set(d, (unread.get(d) ?? 1) - 1);
+    };
+    let start = 0;
+    const pool = files.length >= (this.readers.minFiles ?? POOL_MIN) ? this.readerPool() : undefined;
+    if (pool) {
+      start = await pool.read(files, (outcomes) => {
+        try {
+          for (const o of outcomes) {
+            this.take(o.file, o.read, stats, o.parsed, o.hash);
+            took(o.file);
+          }
+          progress?.report(stats.read + stats.skipped, total);
+          if (unread) this.analyzer.resolveSettled(settled);
+        } catch (e) {
+          this.log(`indexing error: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`);
         }
       });
+    }
+    for (let i = start; i < files.length; i += READ_BATCH) {
+      // Synchronous reads cost a fifth of the CPU of a promise per stat, open, read and close, which for a
+      // workspace already in the page cache is most of reading; yielding after each batch keeps the
+      // server answering requests while it indexes.
+      for (const file of files.slice(i, i + READ_BATCH)) {
+        this.take(file, readTextFileSync(file), stats);
+        took(file);
+      }
       progress?.report(stats.read + stats.skipped, total);
+      await new Promise<void>((resolve) => setImmediate(resolve));
     }
   }
+
+  /** One file read from disk: into the analyzer, or out of it when it cannot be read. */
+  private take(file: string, r: ReadResult, stats: IndexStats, parsed?: ParsedFile, hash?: string): void {
+    // The document may have been opened while we were reading; its buffer wins.
+    if (this.isOpen(file)) return;
+    if (r.kind === 'text') {
+      stats.read++;
+      stats.bytes += r.bytes;
+      if (this.setText(file, r.text, parsed, hash)) stats.changed++;
+    } else {
+      stats.skipped++;
+      if (r.kind === 'tooLarge') this.log(`skipped ${file}: ${(r.bytes / 1048576).toFixed(1)} MB is above the 5 MB limit`);
+      else if (r.kind === 'error') this.log(`cannot read ${file}: ${r.message}`);
+      if (this.remove(file)) stats.removed++;
+    }
+  }
+
+  private readerPool(): ReaderPool | undefined {
+    if (this.pool === undefined) {
+      const script = this.readers.script ?? readerScript();
+      this.pool = script ? new ReaderPool(script, readerCount(), this.log) : null;
+    }
+    return this.pool ?? undefined;
+  }
+
+  /** Stops the reader threads now rather than when they have been idle a while. */
+  dispose(): void {
+    this.pool?.stop();
+  }
+}
+
+/** The folder of an engine path, as the analyzer names folders. */
+function dirOf(file: string): string {
+  const i = file.lastIndexOf('/');
+  return i <= 0 ? (i === 0 ? '/' : '.') : file.slice(0, i);
 }

@@ -64,7 +64,9 @@ export function mergeSettings(folders: readonly FolderSettings[], fallback: Sett
  * Applies each folder's `rules` to the findings of the files inside it: `off` drops a finding, a severity
  * replaces the engine's. Parse errors are never turned off: a file that cannot be read is always news.
  */
-export function applyFolderRules(findings: readonly Finding[], folderOf: (file: string) => FolderSettings | undefined): Finding[] {
+export function applyFolderRules(findings: readonly Finding[], folderOf: (file: string) => FolderSettings | undefined, anyRules = true): Finding[] {
+  // With no rule choices in any folder there is nothing to apply (the usual case, after every keystroke).
+  if (!anyRules) return [...findings];
   const out: Finding[] = [];
   for (const f of findings) {
     const folder = folderOf(f.location.file);

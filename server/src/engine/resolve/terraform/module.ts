@@ -158,11 +158,56 @@ export function resolveTerraform(files: TfSourceFile[]): TerraformModel {
   for (const d of dirs.values()) for (const c of d.calls) if (c !== d.dir) called.add(c);
   const roots = [...dirs.keys()].filter((d) => !called.has(d) && hasConfig(dirs.get(d)!)).sort();
   const resources: Resource[] = [];
-  for (const root of roots) {
-    const inst = new ModuleInstance(dirs, dirs.get(root)!, root, '', new Map(), new Map(), 0);
-    inst.collect(resources);
-  }
+  for (const root of roots) resources.push(...resolveRoot(dirs, root));
   return { resources, roots, dirs };
+}
+
+/**
+ * The resource instances of one root module and the modules it calls. What it reads is `root` and the
+ * directories reachable from it through `calls` ({@link moduleClosure}); `dirs` may hold just those, which
+ * is what lets the analyzer cache a root's resources and redo only the roots whose files changed.
+ */
+export function resolveRoot(dirs: ReadonlyMap<string, ModuleDir>, root: string): Resource[] {
+  const out: Resource[] = [];
+  const mod = dirs.get(root);
+  if (mod) new ModuleInstance(dirs, mod, root, '', new Map(), new Map(), 0).collect(out);
+  return out;
+}
+
+/**
+ * Every directory an instance of `root` can read: the root and what its local module calls reach,
+ * transitively (a superset of what `MAX_MODULE_DEPTH` lets it instantiate). `callsOf` gives a directory's
+ * calls, or undefined when the directory is not in the workspace (a call to it then resolves to unknown).
+ */
+export function moduleClosure(root: string, callsOf: (dir: string) => Iterable<string> | undefined): string[] {
+  const seen = new Set<string>([root]);
+  const todo = [root];
+  while (todo.length > 0) {
+    const calls = callsOf(todo.pop()!);
+    if (!calls) continue;
+    for (const c of calls) {
+      if (seen.has(c) || callsOf(c) === undefined) continue;
+      seen.add(c);
+      todo.push(c);
+    }
+  }
+  return [...seen];
+}
+
+/**
+ * The module blocks of one configuration file, in order: name and local `source` (undefined for a registry
+ * or other remote source). A directory's `calls` are the local sources of the last block of each name,
+ * exactly as {@link indexModuleDirs} derives them, so this is all the analyzer needs to know which
+ * directories are roots without keeping every file's tree.
+ */
+export function moduleSources(hcl: HclFile): [string, string | undefined][] {
+  const out: [string, string | undefined][] = [];
+  for (const item of hcl.body.items) {
+    if (item.kind !== 'block' || item.type !== 'module') continue;
+    const name = blockLabel(item, 0);
+    if (name) out.push([name, localSource(item)]);
+  }
+  return out;
 }
 
 function hasConfig(d: ModuleDir): boolean {
@@ -200,7 +245,7 @@ class ModuleInstance {
   private readonly children = new Map<string, { instances: { inst?: ModuleInstance; synthetic?: Resource[]; key: string }[] }>();
 
   constructor(
-    private readonly dirs: Map<string, ModuleDir>,
+    private readonly dirs: ReadonlyMap<string, ModuleDir>,
     readonly mod: ModuleDir,
     readonly rootDir: string,
     /** `module.a.module.b["x"]` (empty for the root). */
@@ -571,33 +616,36 @@ class ModuleInstance {
     const annotations = annotationsFor(decl.file.text, decl.file.hcl.comments, block.span);
     const provider = this.provider(providerName(attr(block.body, 'provider')?.expr) ?? type.split('_')[0] ?? 'aws');
     const nameSpan: Span = block.labels.length > 0 ? { start: block.labels[0].span.start, end: block.labels[block.labels.length - 1].span.end } : block.typeSpan;
-    const base = {
-      lang: 'terraform' as const,
+    const attrSpans = attrSpansOf(block.body);
+    // Written out property by property rather than as `{ ...base, key, address, attrs }`: on Node 20 a
+    // spread followed by more properties costs microseconds per object (V8 cannot reuse the clone's map),
+    // which across a workspace's resource instances was a large share of the whole analysis. Same
+    // properties, same order.
+    const make = (key: string, addr: string, attrs: Record<string, Value>): Resource => ({
+      lang: 'terraform',
       type,
       mode,
       file: decl.file.file,
       span: block.span,
       nameSpan,
-      attrSpans: attrSpansOf(block.body),
+      attrSpans,
       provider,
       modulePath: this.path,
       root: this.rootDir,
       annotations,
-    };
+      key,
+      address: addr,
+      attrs,
+    });
     if (!Array.isArray(insts)) {
       // The instances cannot be known; keep one representative so the graph can say "unknown" about it.
       const attrs = this.evalBody(block.body, decl.file, Env.of({ count: obj({ index: unknown(reasonOf(insts)) }), each: obj({ key: unknown(reasonOf(insts)), value: unknown(reasonOf(insts)) }) }));
       attrs['__instances'] = insts;
-      out.push({ ...base, key: this.resourceKey(`${address}[*]`), address: `${this.prefix()}${address}[*]`, attrs });
+      out.push(make(this.resourceKey(`${address}[*]`), `${this.prefix()}${address}[*]`, attrs));
       return;
     }
     for (const inst of insts) {
-      out.push({
-        ...base,
-        key: this.resourceKey(address + inst.suffix),
-        address: `${this.prefix()}${address}${inst.suffix}`,
-        attrs: this.evalBody(block.body, decl.file, inst.env),
-      });
+      out.push(make(this.resourceKey(address + inst.suffix), `${this.prefix()}${address}${inst.suffix}`, this.evalBody(block.body, decl.file, inst.env)));
     }
   }
 }
